@@ -1,0 +1,29 @@
+package dev.mpibatch.agent.rendezvous;
+
+import java.util.Objects;
+
+/**
+ * What one node publishes about itself under {@code nodes/<index>.json}: only public facts, never a private key.
+ *
+ * @param jobId        the multi-node job id (without {@code #index})
+ * @param attempt      the job attempt, from 1
+ * @param index        the node index
+ * @param address      the node's cluster address (IPv4)
+ * @param sshPort      the port its sshd listens on
+ * @param slots        MPI slots offered by the node
+ * @param hostname     the node's hostname (for messages)
+ * @param userKey      the node's user public key, one OpenSSH line ({@code ssh-ed25519 AAAA... comment})
+ * @param hostKey      the node's host public key, one OpenSSH line
+ * @param agentVersion the version of the agent that wrote it
+ */
+public record NodeRecord(String jobId, int attempt, int index, String address, int sshPort, int slots,
+                         String hostname, String userKey, String hostKey, String agentVersion) {
+    public NodeRecord {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(userKey, "userKey");
+        Objects.requireNonNull(hostKey, "hostKey");
+        Objects.requireNonNull(agentVersion, "agentVersion");
+    }
+}
