@@ -1,0 +1,248 @@
+package dev.mpibatch.agent;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Random;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mpibatch.agent.mpi.MpiEnvironment;
+import dev.mpibatch.agent.mpi.StepRunner;
+import dev.mpibatch.agent.net.AddressFinder;
+import dev.mpibatch.agent.net.ClusterAddress;
+import dev.mpibatch.agent.rendezvous.DoneRecord;
+import dev.mpibatch.agent.rendezvous.NodeRecord;
+import dev.mpibatch.agent.rendezvous.Polling;
+import dev.mpibatch.agent.rendezvous.Rendezvous;
+import dev.mpibatch.agent.rendezvous.RendezvousStore;
+import dev.mpibatch.agent.rendezvous.RendezvousStores;
+import dev.mpibatch.agent.rendezvous.Roster;
+import dev.mpibatch.agent.rendezvous.Sleeper;
+import dev.mpibatch.agent.ssh.Broadcaster;
+import dev.mpibatch.agent.ssh.ClusterFiles;
+import dev.mpibatch.agent.ssh.SshKeyPair;
+import dev.mpibatch.agent.ssh.SshKeys;
+import dev.mpibatch.agent.ssh.SshdProcess;
+import dev.mpibatch.agent.ssh.SshdSettings;
+import dev.mpibatch.plan.JobSpec;
+
+/**
+ * One node of an MPI cluster: makes its keys, starts its sshd, joins the rendezvous, writes the cluster's SSH and
+ * MPI files, and then either runs the plan (main node) or serves until the main node is done (workers).
+ */
+public final class NodeAgent {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+    private static final Duration SSHD_START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration WORKER_EXIT_WAIT = Duration.ofSeconds(30);
+
+    private final AgentSettings settings;
+    private final JobSpec spec;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final String version;
+
+    public NodeAgent(AgentSettings settings, JobSpec spec, Clock clock, Sleeper sleeper, String version) {
+        this.settings = settings;
+        this.spec = spec;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.version = version;
+    }
+
+    /** Runs this node to the end and returns its exit code. */
+    public int run() {
+        NodeEnvironment node = settings.node();
+        Path stateDir = privateDirectory(settings.stateDir());
+        Path workDir = Path.of(spec.workingDir());
+        createDirectories(workDir);
+        ClusterAddress address = settings.address().map(AddressFinder::forAddress)
+                .orElseGet(() -> AddressFinder.find(settings.subnet()));
+        String hostname = Hostname.current();
+        LOG.info("node {} of {} ({}) at {} port {}, {}", node.index(), node.numNodes(),
+                node.isMain() ? "main" : "worker", address.address(), settings.sshPort(), hostname);
+
+        SshKeyPair userKey = SshKeys.generate(stateDir, "id_ed25519", "mpi-batch-user-node" + node.index());
+        SshKeyPair hostKey = SshKeys.generate(stateDir, "ssh_host_ed25519_key", "mpi-batch-host-node" + node.index());
+        Path authorizedKeys = emptyFile(stateDir.resolve("authorized_keys"));
+        SshdSettings sshdSettings = new SshdSettings(stateDir, address.address(), settings.sshPort(),
+                hostKey.privateKey(), authorizedKeys, stateDir.resolve("sshd.pid"), Users.isRoot());
+        try (SshdProcess sshd = SshdProcess.start(sshdSettings, stateDir.resolve("sshd_config"), SSHD_START_TIMEOUT);
+             RendezvousStore store = RendezvousStores.open(settings.rendezvous(), settings.s3Endpoint(),
+                     node.jobId(), node.attempt())) {
+            Rendezvous rendezvous = new Rendezvous(store, node, clock, sleeper, Polling.defaults(), new Random());
+            NodeRecord self = new NodeRecord(node.jobId(), node.attempt(), node.index(), address.address(),
+                    settings.sshPort(), slots(), hostname, userKey.publicKeyLine(), hostKey.publicKeyLine(), version);
+            return node.isMain()
+                    ? new MainNode(rendezvous, store).run(self, userKey, stateDir, workDir, address, sshd)
+                    : runWorker(rendezvous, self, userKey, stateDir, sshd);
+        }
+    }
+
+    private int runWorker(Rendezvous rendezvous, NodeRecord self, SshKeyPair userKey, Path stateDir, SshdProcess sshd) {
+        Duration formation = formationTimeout();
+        rendezvous.register(self);
+        Roster roster = rendezvous.awaitRoster(formation);
+        ClusterFiles.write(stateDir, roster, self.index(), userKey);
+        rendezvous.acknowledge();
+        LOG.info("ready: cluster of {} nodes formed, serving until the main node is done", roster.nodes().size());
+        NodeRecord main = roster.node(settings.node().mainIndex());
+        Optional<DoneRecord> done = rendezvous.awaitDone(new MainLiveness(main.address(), main.sshPort()),
+                spec.timeouts().mainLease());
+        sshd.close();
+        if (done.isPresent()) {
+            LOG.info("main node finished with exit code {} ({}): exiting", done.get().exitCode(), done.get().reason());
+        } else {
+            LOG.warn("main node {} gone for longer than {} without a result: exiting", main.address(),
+                    spec.timeouts().mainLease());
+        }
+        return AgentExit.OK;
+    }
+
+    /** The main node's part: gather the cluster, run the plan, tell the workers, clean up. */
+    private final class MainNode {
+        private final Rendezvous rendezvous;
+        private final RendezvousStore store;
+
+        MainNode(Rendezvous rendezvous, RendezvousStore store) {
+            this.rendezvous = rendezvous;
+            this.store = store;
+        }
+
+        int run(NodeRecord self, SshKeyPair userKey, Path stateDir, Path workDir, ClusterAddress address,
+                SshdProcess sshd) {
+            Instant start = clock.instant();
+            Roster roster = null;
+            int exitCode;
+            String reason;
+            try {
+                rendezvous.register(self);
+                Duration formation = formationTimeout();
+                roster = rendezvous.awaitRoster(formation);
+                ClusterFiles files = ClusterFiles.write(stateDir, roster, self.index(), userKey);
+                rendezvous.acknowledge();
+                rendezvous.awaitReady(remaining(formation, start));
+                LOG.info("cluster formed: {} nodes, {} slots, in {} ms", roster.nodes().size(),
+                        roster.nodes().stream().mapToInt(NodeRecord::slots).sum(),
+                        Duration.between(start, clock.instant()).toMillis());
+                var env = MpiEnvironment.openMpi(files, subnet(address), Users.isRoot());
+                Broadcaster broadcaster = settings.sharedFileSystem()
+                        ? null : new Broadcaster(roster, self.index(), userKey, Users.name());
+                exitCode = new StepRunner(workDir, env, files, broadcaster, spec.timeouts().step(),
+                        StepRunner.OutputSink.console()).run(spec.steps());
+                reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;
+            } catch (RuntimeException e) {
+                exitCode = roster == null ? AgentExit.FORMATION_FAILED : AgentExit.FAILED;
+                reason = e.getMessage();
+                LOG.error("{}", reason);
+                LOG.debug("failure", e);
+            }
+            finish(new DoneRecord(exitCode, reason), roster, sshd);
+            return exitCode;
+        }
+
+        private void finish(DoneRecord done, Roster roster, SshdProcess sshd) {
+            try {
+                rendezvous.publishDone(done);
+            } catch (RuntimeException e) {
+                LOG.warn("could not publish the result to {}: {}", store.describe(), e.getMessage());
+            }
+            // Closing our sshd tells workers at once that we are gone; then give them time to see done.json
+            // before the rendezvous objects disappear.
+            sshd.close();
+            if (roster != null) {
+                awaitWorkersGone(roster);
+            }
+            if (settings.keepRendezvous()) {
+                LOG.info("keeping the rendezvous objects at {}", store.describe());
+            } else {
+                try {
+                    rendezvous.cleanUp();
+                } catch (RuntimeException e) {
+                    LOG.warn("could not delete the rendezvous objects at {}: {}", store.describe(), e.getMessage());
+                }
+            }
+        }
+
+        private void awaitWorkersGone(Roster roster) {
+            Instant deadline = clock.instant().plus(WORKER_EXIT_WAIT);
+            for (NodeRecord worker : roster.nodes()) {
+                if (worker.index() == settings.node().index()) {
+                    continue;
+                }
+                while (MainLiveness.accepts(worker.address(), worker.sshPort())) {
+                    if (clock.instant().isAfter(deadline)) {
+                        LOG.warn("node {} still serving after {}; cleaning up anyway", worker.index(), WORKER_EXIT_WAIT);
+                        return;
+                    }
+                    pause(Duration.ofMillis(200));
+                }
+            }
+        }
+    }
+
+    private int slots() {
+        if (settings.slots().isPresent()) {
+            return settings.slots().getAsInt();
+        }
+        return spec.slotsPerNode().orElse(Runtime.getRuntime().availableProcessors());
+    }
+
+    private Duration formationTimeout() {
+        return settings.formationTimeout().orElse(spec.timeouts().formation());
+    }
+
+    private Duration remaining(Duration total, Instant start) {
+        Duration left = total.minus(Duration.between(start, clock.instant()));
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    private String subnet(ClusterAddress address) {
+        return settings.subnet().orElse(address.subnetCidr());
+    }
+
+    private void pause(Duration duration) {
+        try {
+            sleeper.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static Path privateDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the agent's state directory " + dir + ": " + e.getMessage()
+                    + "; set " + AgentEnv.STATE_DIR + " to a writable path", e);
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the working directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path emptyFile(Path file) {
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
