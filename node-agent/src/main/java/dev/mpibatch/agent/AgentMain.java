@@ -38,7 +38,7 @@ public final class AgentMain {
             if (settings.workDir().isPresent()) {
                 spec = spec.withWorkingDir(settings.workDir().get());
             }
-            return new NodeAgent(settings, spec, Clock.systemUTC(), Sleeper.system(), version()).run();
+            return new NodeAgent(settings, spec, env, Clock.systemUTC(), Sleeper.system(), version()).run();
         } catch (IllegalArgumentException | PlanException e) {
             log.error("{}", e.getMessage());
             return AgentExit.BAD_INPUT;

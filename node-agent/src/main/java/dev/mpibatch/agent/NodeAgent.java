@@ -8,6 +8,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
@@ -15,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mpibatch.agent.mpi.MpiEnvironment;
+import dev.mpibatch.agent.mpi.OutputSink;
 import dev.mpibatch.agent.mpi.StepRunner;
 import dev.mpibatch.agent.net.AddressFinder;
 import dev.mpibatch.agent.net.ClusterAddress;
@@ -48,9 +51,15 @@ public final class NodeAgent {
     private final Clock clock;
     private final Sleeper sleeper;
     private final String version;
+    private final Map<String, String> baseEnvironment;
 
-    public NodeAgent(AgentSettings settings, JobSpec spec, Clock clock, Sleeper sleeper, String version) {
+    /**
+     * @param baseEnvironment the environment the agent was started with, passed on to the plan's programs
+     */
+    public NodeAgent(AgentSettings settings, JobSpec spec, Map<String, String> baseEnvironment, Clock clock,
+                     Sleeper sleeper, String version) {
         this.settings = settings;
+        this.baseEnvironment = Map.copyOf(baseEnvironment);
         this.spec = spec;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -77,6 +86,10 @@ public final class NodeAgent {
         try (SshdProcess sshd = SshdProcess.start(sshdSettings, stateDir.resolve("sshd_config"), SSHD_START_TIMEOUT);
              RendezvousStore store = RendezvousStores.open(settings.rendezvous(), settings.s3Endpoint(),
                      node.jobId(), node.attempt())) {
+            // On SIGTERM (Batch stopping the job, Ctrl-C on a local cluster) the JVM skips try-with-resources:
+            // stop sshd from a hook so no server outlives its agent.
+            Thread stopSshd = new Thread(sshd::close, "stop-sshd");
+            Runtime.getRuntime().addShutdownHook(stopSshd);
             Rendezvous rendezvous = new Rendezvous(store, node, clock, sleeper, Polling.defaults(), new Random());
             NodeRecord self = new NodeRecord(node.jobId(), node.attempt(), node.index(), address.address(),
                     settings.sshPort(), slots(), hostname, userKey.publicKeyLine(), hostKey.publicKeyLine(), version);
@@ -132,11 +145,12 @@ public final class NodeAgent {
                 LOG.info("cluster formed: {} nodes, {} slots, in {} ms", roster.nodes().size(),
                         roster.nodes().stream().mapToInt(NodeRecord::slots).sum(),
                         Duration.between(start, clock.instant()).toMillis());
-                var env = MpiEnvironment.openMpi(files, subnet(address), Users.isRoot());
+                Map<String, String> env = new HashMap<>(baseEnvironment);
+                env.putAll(MpiEnvironment.openMpi(files, subnet(address), Users.isRoot(), roster.nodes().size()));
                 Broadcaster broadcaster = settings.sharedFileSystem()
                         ? null : new Broadcaster(roster, self.index(), userKey, Users.name());
                 exitCode = new StepRunner(workDir, env, files, broadcaster, spec.timeouts().step(),
-                        StepRunner.OutputSink.console()).run(spec.steps());
+                        OutputSink.console()).run(spec.steps());
                 reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;
             } catch (RuntimeException e) {
                 exitCode = roster == null ? AgentExit.FORMATION_FAILED : AgentExit.FAILED;

@@ -1,7 +1,18 @@
 package dev.mpibatch.plan;
 
-/** The one place where a {@link JobSpec} is checked. */
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The one place where a {@link JobSpec} is checked, so a spec that passed is never rejected later for a reason
+ * that could have been seen up front. Each message starts with the field's path (e.g. {@code steps[2].exec.program:}).
+ */
 public final class JobSpecValidator {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+    private static final int MAX_SLOTS = 1024;
+    private static final int MAX_ARG_LENGTH = 64 * 1024;
+
     private JobSpecValidator() {
     }
 
@@ -11,6 +22,106 @@ public final class JobSpecValidator {
      * @throws PlanException naming the first field that is wrong and how to fix it
      */
     public static JobSpec validate(JobSpec spec) {
-        throw new UnsupportedOperationException("TODO(plan helper)");
+        if (spec.schemaVersion() != JobSpec.SCHEMA_VERSION) {
+            fail("schemaVersion", spec.schemaVersion() + " is not supported: this mpi-batch reads version "
+                    + JobSpec.SCHEMA_VERSION);
+        }
+        if (!NAME.matcher(spec.name()).matches()) {
+            fail("name", "'" + spec.name() + "' is not a valid name: use letters, digits, '-' and '_' "
+                    + "(at most 128, starting with a letter or digit)");
+        }
+        if (spec.nodes() < 1 || spec.nodes() > JobSpec.MAX_NODES) {
+            fail("nodes", spec.nodes() + " is out of range: use 1 to " + JobSpec.MAX_NODES);
+        }
+        if (spec.slotsPerNode().isPresent()) {
+            int slots = spec.slotsPerNode().getAsInt();
+            if (slots < 1 || slots > MAX_SLOTS) {
+                fail("slotsPerNode", slots + " is out of range: use 1 to " + MAX_SLOTS + ", or leave it out for the CPU count");
+            }
+        }
+        Path workingDir = Path.of(spec.workingDir());
+        if (!workingDir.isAbsolute() || !workingDir.normalize().equals(workingDir) || spec.workingDir().contains("..")) {
+            fail("workingDir", "'" + spec.workingDir() + "' must be an absolute path without '.' or '..' segments");
+        }
+        for (int i = 0; i < spec.files().size(); i++) {
+            relativePath("files[" + i + "]", spec.files().get(i));
+        }
+        Timeouts timeouts = spec.timeouts();
+        positive("timeouts.formation", timeouts.formation().isZero() || timeouts.formation().isNegative());
+        positive("timeouts.mainLease", timeouts.mainLease().isZero() || timeouts.mainLease().isNegative());
+        if (timeouts.step().isNegative()) {
+            fail("timeouts.step", "must not be negative: use 0 for no limit");
+        }
+        if (spec.steps().isEmpty()) {
+            fail("steps", "the plan has no steps: add at least one, e.g. '- exec: {program: ./hello}'");
+        }
+        for (int i = 0; i < spec.steps().size(); i++) {
+            step("steps[" + i + "]", spec.steps().get(i));
+        }
+        return spec;
+    }
+
+    private static void step(String at, Step step) {
+        String field = at + "." + step.type();
+        if (step instanceof Step.Cc cc) {
+            nonEmpty(field, cc.args(), "mpicc arguments, e.g. [-o, hello, hello.c]");
+            texts(field, cc.args());
+        } else if (step instanceof Step.Broadcast broadcast) {
+            nonEmpty(field, broadcast.paths(), "the files to copy, e.g. [hello]");
+            for (int i = 0; i < broadcast.paths().size(); i++) {
+                String path = broadcast.paths().get(i);
+                if (!path.startsWith("/")) {
+                    relativePath(field + "[" + i + "]", path);
+                } else if (!Path.of(path).normalize().toString().equals(path) || path.contains("..")) {
+                    fail(field + "[" + i + "]", "'" + path + "' must not contain '.' or '..' segments");
+                }
+            }
+        } else if (step instanceof Step.Mpi mpi) {
+            if (mpi.program().isBlank()) {
+                fail(field + ".program", "the program is empty: name the MPI program to run, e.g. ./hello");
+            }
+            texts(field + ".args", mpi.args());
+            texts(field + ".programArgs", mpi.programArgs());
+        } else if (step instanceof Step.Sh sh && sh.command().isBlank()) {
+            fail(field, "the command is empty: give the shell command to run on the main node");
+        }
+    }
+
+    private static void relativePath(String field, String path) {
+        if (path.isBlank()) {
+            fail(field, "the path is empty");
+        }
+        if (path.startsWith("/")) {
+            fail(field, "'" + path + "' must be relative to the job file's folder (it is copied into the working directory)");
+        }
+        Path normalized = Path.of(path).normalize();
+        if (normalized.startsWith("..") || normalized.toString().isEmpty() || path.contains("\0")) {
+            fail(field, "'" + path + "' escapes the working directory: use a path inside it, without '..'");
+        }
+    }
+
+    private static void nonEmpty(String field, List<String> values, String what) {
+        if (values.isEmpty()) {
+            fail(field, "the list is empty: give " + what);
+        }
+    }
+
+    private static void texts(String field, List<String> values) {
+        for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i);
+            if (value.length() > MAX_ARG_LENGTH || value.indexOf('\0') >= 0) {
+                fail(field + "[" + i + "]", "an argument must be at most 64 KiB of text without NUL characters");
+            }
+        }
+    }
+
+    private static void positive(String field, boolean notPositive) {
+        if (notPositive) {
+            fail(field, "must be longer than 0, e.g. 10m");
+        }
+    }
+
+    private static void fail(String field, String message) {
+        throw new PlanException(field + ": " + message);
     }
 }

@@ -1,0 +1,119 @@
+package dev.mpibatch.agent.rendezvous;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+/**
+ * A rendezvous under an S3 prefix. Objects are written with server-side encryption; retries of throttling (503
+ * SlowDown) and server errors are the SDK client's, configured by {@link RendezvousStores}.
+ */
+public final class S3RendezvousStore implements RendezvousStore {
+    private static final int DELETE_BATCH = 1000;
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private final boolean ownsClient;
+
+    /**
+     * @param s3         the client
+     * @param bucket     the bucket
+     * @param prefix     the scope's key prefix, ending in '/'
+     * @param ownsClient whether {@link #close()} closes the client
+     */
+    public S3RendezvousStore(S3Client s3, String bucket, String prefix, boolean ownsClient) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.prefix = prefix.endsWith("/") || prefix.isEmpty() ? prefix : prefix + "/";
+        this.ownsClient = ownsClient;
+    }
+
+    @Override
+    public void put(String key, byte[] value) {
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(prefix + key).contentType("application/json")
+                    .serverSideEncryption(ServerSideEncryption.AES256), RequestBody.fromBytes(value));
+        } catch (SdkException e) {
+            throw failure("write", key, e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(prefix + key)).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw failure("read", key, e);
+        } catch (SdkException e) {
+            throw failure("read", key, e);
+        }
+    }
+
+    @Override
+    public List<String> list(String keyPrefix) {
+        List<String> keys = new ArrayList<>();
+        try {
+            ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + keyPrefix);
+            ListObjectsV2Response page;
+            do {
+                page = s3.listObjectsV2(request.build());
+                for (S3Object object : page.contents()) {
+                    keys.add(object.key().substring(prefix.length()));
+                }
+                request.continuationToken(page.nextContinuationToken());
+            } while (Boolean.TRUE.equals(page.isTruncated()));
+        } catch (SdkException e) {
+            throw failure("list", keyPrefix, e);
+        }
+        return keys;
+    }
+
+    @Override
+    public void deleteAll() {
+        List<String> keys = list("");
+        for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
+            List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)).stream()
+                    .map(k -> ObjectIdentifier.builder().key(prefix + k).build()).toList();
+            try {
+                s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(batch).quiet(true).build()));
+            } catch (SdkException e) {
+                throw failure("delete", "", e);
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "s3://" + bucket + "/" + prefix;
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            s3.close();
+        }
+    }
+
+    private RendezvousException failure(String action, String key, SdkException e) {
+        return new RendezvousException("cannot " + action + " " + describe() + key + ": " + e.getMessage()
+                + " (check the bucket, the endpoint and the node's S3 permissions)", e);
+    }
+}
