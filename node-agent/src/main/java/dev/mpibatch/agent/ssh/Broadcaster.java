@@ -119,7 +119,7 @@ public final class Broadcaster {
                     sftp.mkdirs(remote.getParent().toString());
                     sftp.put(new FileSystemFile(local.toFile()), temp);
                 }
-                String digest = exec(ssh, "mv -f -- " + quote(temp) + " " + quote(remote.toString())
+                String digest = exec(ssh, "chmod " + mode(local) + " " + quote(temp) + " && mv -f -- " + quote(temp) + " " + quote(remote.toString())
                         + " && sha256sum -- " + quote(remote.toString()));
                 String remoteDigest = digest.split("\\s+", 2)[0];
                 if (!remoteDigest.equals(digests.get(i))) {
@@ -153,6 +153,15 @@ public final class Broadcaster {
     /** Single-quotes a path for the remote shell: paths come from the plan and may hold any character but NUL. */
     static String quote(String text) {
         return "'" + text.replace("'", "'\\''") + "'";
+    }
+
+    /** The file's permission bits in octal: a broadcast binary must stay executable. */
+    static String mode(Path file) throws IOException {
+        int mode = 0;
+        for (java.nio.file.attribute.PosixFilePermission permission : Files.getPosixFilePermissions(file)) {
+            mode |= 1 << (8 - permission.ordinal());
+        }
+        return String.format("%04o", mode);
     }
 
     private static String sha256(Path file) {

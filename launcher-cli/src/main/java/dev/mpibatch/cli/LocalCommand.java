@@ -1,0 +1,109 @@
+package dev.mpibatch.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+
+import dev.mpibatch.local.LocalCluster;
+import dev.mpibatch.local.LocalClusterOptions;
+import dev.mpibatch.plan.DurationText;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code mpi-batch local JOBFILE --nodes N}: the job on N hosts on this machine. */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = "Run a job on a local cluster: network namespace hosts as root, loopback hosts otherwise.")
+final class LocalCommand implements Callable<Integer> {
+    @ParentCommand
+    MpiBatchCommand parent;
+
+    @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML or JSON).")
+    Path jobFile;
+
+    @Option(names = "--nodes", paramLabel = "N", description = "Number of hosts (overrides the job file's nodes).")
+    Integer nodes;
+
+    @Option(names = "--slots-per-node", paramLabel = "S", description = "MPI slots per host (overrides slotsPerNode).")
+    Integer slotsPerNode;
+
+    @Option(names = "--subnet", paramLabel = "CIDR", defaultValue = LocalClusterOptions.DEFAULT_SUBNET,
+            description = "Private subnet of the namespace hosts (default: ${DEFAULT-VALUE}).")
+    String subnet;
+
+    @Option(names = "--rendezvous", paramLabel = "URL", description = "Rendezvous through s3://bucket/prefix instead of a local directory.")
+    String rendezvous;
+
+    @Option(names = "--endpoint-url", paramLabel = "URL", description = "S3 endpoint for --rendezvous (a local S3 server).")
+    String endpointUrl;
+
+    @Option(names = "--formation-timeout", paramLabel = "DURATION", description = "Overrides the job file's formation timeout (e.g. 30s, 2m).")
+    String formationTimeout;
+
+    @Option(names = "--keep", description = "Keep the hosts' directories and the rendezvous afterwards, for inspection.")
+    boolean keep;
+
+    @Option(names = "--loopback", description = "Use loopback hosts even as root.")
+    boolean loopback;
+
+    @Option(names = "--agent-jar", paramLabel = "PATH", description = "The node agent jar (default: MPI_BATCH_AGENT_JAR, or next to this CLI's jar).")
+    Path agentJar;
+
+    @Option(names = "--never-start", paramLabel = "NODE", hidden = true, description = "Testing: a host whose agent never starts.")
+    List<Integer> neverStart = List.of();
+
+    @Override
+    public Integer call() {
+        if (nodes != null && nodes < 1) {
+            throw new IllegalArgumentException("--nodes " + nodes + ": use 1 to 1000");
+        }
+        if (slotsPerNode != null && slotsPerNode < 1) {
+            throw new IllegalArgumentException("--slots-per-node " + slotsPerNode + ": use at least 1");
+        }
+        if (endpointUrl != null && rendezvous == null) {
+            throw new IllegalArgumentException("--endpoint-url goes with --rendezvous s3://bucket/prefix");
+        }
+        if (rendezvous != null && !rendezvous.startsWith("s3://")) {
+            throw new IllegalArgumentException("--rendezvous '" + rendezvous + "': use s3://bucket/prefix");
+        }
+        Optional<Duration> formation = Optional.ofNullable(formationTimeout).map(text -> {
+            try {
+                return DurationText.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--formation-timeout " + e.getMessage());
+            }
+        });
+        LocalClusterOptions options = new LocalClusterOptions(jobFile,
+                nodes == null ? OptionalInt.empty() : OptionalInt.of(nodes),
+                slotsPerNode == null ? OptionalInt.empty() : OptionalInt.of(slotsPerNode),
+                subnet, Optional.ofNullable(rendezvous), Optional.ofNullable(endpointUrl), formation, keep,
+                agentJar(), loopback, new HashSet<>(neverStart), parent.env, parent.out, parent.err);
+        return new LocalCluster(options).run();
+    }
+
+    private Path agentJar() {
+        if (agentJar != null) {
+            return agentJar;
+        }
+        String fromEnv = parent.env.get("MPI_BATCH_AGENT_JAR");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv);
+        }
+        try {
+            Path cliJar = Path.of(LocalCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path sibling = cliJar.resolveSibling("mpi-batch-agent.jar");
+            if (java.nio.file.Files.isRegularFile(sibling)) {
+                return sibling;
+            }
+            // A source checkout: launcher-cli/target/mpi-batch.jar next to node-agent/target/.
+            return cliJar.getParent().getParent().getParent().resolve("node-agent/target/mpi-batch-agent.jar");
+        } catch (Exception e) {
+            return Path.of("node-agent/target/mpi-batch-agent.jar");
+        }
+    }
+}

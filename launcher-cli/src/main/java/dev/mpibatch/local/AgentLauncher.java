@@ -1,0 +1,140 @@
+package dev.mpibatch.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.mpibatch.agent.AgentEnv;
+import dev.mpibatch.agent.rendezvous.RendezvousStores;
+
+/**
+ * Starts the node agent of one host with the environment AWS Batch would give it, inside the host's namespaces
+ * (network, hostname, private mount of its directory) or as a plain process on a loopback host.
+ */
+final class AgentLauncher {
+    /** Sets the hostname and mounts the host's private directory, then becomes the agent. Values come as arguments, never spliced into the script. */
+    private static final String HOST_SCRIPT = "hostname \"$1\" && mount --bind \"$2\" \"$3\" && shift 3 && exec \"$@\"";
+    private static final List<String> AGENT_JVM_OPTIONS =
+            List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx192m", "-Xshare:auto");
+
+    private final LocalClusterOptions options;
+    private final LocalLayout layout;
+    private final Path planFile;
+    private final String rendezvous;
+    private final String jobId;
+    private final List<Host> hosts;
+    private final boolean namespaces;
+    private final List<Thread> pumps = new ArrayList<>();
+
+    AgentLauncher(LocalClusterOptions options, LocalLayout layout, Path planFile, String rendezvous, String jobId,
+                  List<Host> hosts, boolean namespaces) {
+        this.options = options;
+        this.layout = layout;
+        this.planFile = planFile;
+        this.rendezvous = rendezvous;
+        this.jobId = jobId;
+        this.hosts = hosts;
+        this.namespaces = namespaces;
+    }
+
+    Process start(Host host, Runnable beforeOutputLine) {
+        ProcessBuilder builder = new ProcessBuilder(command(host)).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(environment(host));
+        try {
+            Process process = builder.start();
+            pumps.add(NodeOutput.pump(process.getInputStream(), options.out(), host.index(), beforeOutputLine));
+            pumps.add(NodeOutput.pump(process.getErrorStream(), options.err(), host.index(), beforeOutputLine));
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the agent of node " + host.index() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits (bounded) for the output of the agents to be copied out completely. */
+    void drainOutput() {
+        for (Thread pump : pumps) {
+            try {
+                pump.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    List<String> command(Host host) {
+        List<String> command = new ArrayList<>();
+        if (host.namespace().isPresent()) {
+            command.addAll(List.of("ip", "netns", "exec", host.namespace().get(),
+                    "unshare", "--uts", "--mount", "--propagation", "private", "--",
+                    "sh", "-c", HOST_SCRIPT, "sh", host.hostname(), host.privateDir().toString(),
+                    layout.mountPoint().toString()));
+        }
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(AGENT_JVM_OPTIONS);
+        command.add("-jar");
+        command.add(options.agentJar().toAbsolutePath().toString());
+        return command;
+    }
+
+    Map<String, String> environment(Host host) {
+        Map<String, String> env = new HashMap<>();
+        options.environment().forEach((name, value) -> {
+            if (!name.startsWith("AWS_BATCH_") && !name.startsWith("MPI_BATCH_")) {
+                env.put(name, value);
+            }
+        });
+        Host main = hosts.get(0);
+        env.put(AgentEnv.NODE_INDEX, Integer.toString(host.index()));
+        env.put(AgentEnv.MAIN_NODE_INDEX, "0");
+        env.put(AgentEnv.NUM_NODES, Integer.toString(hosts.size()));
+        env.put(AgentEnv.JOB_ID, jobId + "#" + host.index());
+        env.put(AgentEnv.JOB_ATTEMPT, "1");
+        env.put("AWS_BATCH_JQ_NAME", "local");
+        env.put("AWS_BATCH_CE_NAME", "local");
+        if (host.index() != 0) {
+            env.put(AgentEnv.MAIN_NODE_ADDRESS, main.address());
+        }
+        env.put(AgentEnv.PLAN, planFile.toString());
+        env.put(AgentEnv.RENDEZVOUS, rendezvous);
+        options.endpointUrl().ifPresent(url -> env.put(AgentEnv.S3_ENDPOINT, endpointSeenFromHosts(url)));
+        env.put(AgentEnv.SSH_PORT, Integer.toString(host.sshPort()));
+        if (namespaces) {
+            env.put(AgentEnv.SUBNET, Subnet.parse(options.subnet()).cidr());
+        } else {
+            env.put(AgentEnv.ADDRESS, host.address());
+            env.put(AgentEnv.SHARED_FS, "true");
+        }
+        env.put(AgentEnv.STATE_DIR, layout.stateDir(host.index()).toString());
+        env.put(AgentEnv.WORK_DIR, layout.workDir().toString());
+        options.slotsPerNode().ifPresent(s -> env.put(AgentEnv.SLOTS, Integer.toString(s)));
+        options.formationTimeout().ifPresent(t -> env.put(AgentEnv.FORMATION_TIMEOUT, t.toMillis() + "ms"));
+        if (options.keep()) {
+            env.put(AgentEnv.KEEP_RENDEZVOUS, "true");
+        }
+        return env;
+    }
+
+    /**
+     * A namespace host cannot reach this machine's loopback: a local S3 server at 127.0.0.1 is reached through the
+     * bridge's address instead (the server must listen there too, e.g. on 0.0.0.0).
+     */
+    String endpointSeenFromHosts(String url) {
+        if (!namespaces || !RendezvousStores.isS3(rendezvous)) {
+            return url;
+        }
+        URI uri = URI.create(url);
+        String host = uri.getHost();
+        if (host != null && (host.equals("localhost") || host.startsWith("127."))) {
+            String bridge = Subnet.parse(options.subnet()).bridgeAddress();
+            return url.replaceFirst("//" + java.util.regex.Pattern.quote(host), "//" + bridge);
+        }
+        return url;
+    }
+}

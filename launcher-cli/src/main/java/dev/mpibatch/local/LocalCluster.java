@@ -1,0 +1,182 @@
+package dev.mpibatch.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.mpibatch.agent.rendezvous.RendezvousStore;
+import dev.mpibatch.agent.rendezvous.RendezvousStores;
+import dev.mpibatch.plan.JobSpec;
+import dev.mpibatch.plan.PlanCodec;
+import dev.mpibatch.plan.PlanParser;
+
+/**
+ * Runs a job on N local "hosts" with the very agent that runs on AWS Batch: network namespaces as root, loopback
+ * addresses otherwise. Everything it makes is removed at the end, on failure and on Ctrl-C.
+ *
+ * <pre>{@code
+ * int exit = new LocalCluster(options).run();
+ * }</pre>
+ */
+public final class LocalCluster {
+    private static final long WORKER_EXIT_MILLIS = 15_000;
+
+    private final LocalClusterOptions options;
+
+    public LocalCluster(LocalClusterOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Runs the job and returns the main node's exit code.
+     *
+     * @throws dev.mpibatch.plan.PlanException   when the job file is invalid (nothing was created)
+     * @throws IllegalArgumentException          when an option or a tool is wrong or missing (nothing was created)
+     */
+    public int run() {
+        JobSpec spec = PlanParser.parse(options.jobFile());
+        if (options.nodes().isPresent()) {
+            spec = spec.withNodes(options.nodes().getAsInt());
+        }
+        if (options.slotsPerNode().isPresent()) {
+            spec = spec.withSlotsPerNode(options.slotsPerNode().getAsInt());
+        }
+        boolean namespaces = !options.loopback() && Privileges.isRoot();
+        Preflight.check(options, spec, namespaces);
+        String id = HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(3));
+        LocalLayout layout = LocalLayout.create(id, namespaces, options.environment());
+        ClusterResources resources = new ClusterResources(layout, options.keep());
+        Thread hook = new Thread(resources::close, "mpi-batch-local-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return run(spec, id, layout, namespaces, resources);
+        } finally {
+            resources.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already: the hook does the same
+            }
+        }
+    }
+
+    private int run(JobSpec spec, String id, LocalLayout layout, boolean namespaces, ClusterResources resources) {
+        String jobId = "local-" + id;
+        if (!namespaces) {
+            options.err().println("mpi-batch local: not running as root (or --loopback): hosts are loopback addresses "
+                    + "with their own sshd ports, sharing this machine's file system and network (no isolation)");
+        }
+        List<Host> hosts = layout.hosts(spec, namespaces, options, resources);
+        JobSpec plan = spec.withWorkingDir(layout.workDir().toString());
+        stageFiles(spec, hosts, layout, namespaces);
+        Path planFile = layout.root().resolve("plan.json");
+        write(planFile, PlanCodec.toJson(plan));
+        String rendezvous = options.rendezvous().orElse(layout.root().resolve("rendezvous").toString());
+        AgentLauncher launcher = new AgentLauncher(options, layout, planFile, rendezvous, jobId, hosts, namespaces);
+        options.err().println("mpi-batch local: job " + spec.name() + " (" + jobId + ") on " + hosts.size()
+                + (namespaces ? " namespace hosts in " + options.subnet() : " loopback hosts"));
+
+        AtomicInteger up = new AtomicInteger();
+        try (RendezvousStore store = RendezvousStores.open(rendezvous, options.endpointUrl(), jobId, 1)) {
+            resources.onClose(() -> {
+                if (!options.keep()) {
+                    try {
+                        store.deleteAll();
+                    } catch (RuntimeException e) {
+                        // the main node deletes it in the normal case; this is the safety net
+                    }
+                }
+            });
+            FormationProgress progress = new FormationProgress(store, hosts.size(), up::get, options.err(),
+                    System.console() != null && options.err() == System.err);
+            Thread progressThread = new Thread(progress, "formation-progress");
+            progressThread.setDaemon(true);
+            List<Process> agents = new ArrayList<>();
+            for (Host host : hosts) {
+                if (options.neverStart().contains(host.index())) {
+                    options.err().println("mpi-batch local: node " + host.index() + " never starts (--never-start)");
+                    continue;
+                }
+                Process agent = launcher.start(host, progress::endLine);
+                resources.add(agent);
+                agents.add(agent);
+                up.incrementAndGet();
+                if (host.index() == 0) {
+                    progressThread.start();
+                }
+            }
+            Process main = agents.get(0);
+            int exit = waitFor(main);
+            progress.stop();
+            progress.endLine();
+            awaitWorkers(agents.subList(1, agents.size()));
+            launcher.drainOutput();
+            options.err().println("mpi-batch local: main node exited with " + exit);
+            return exit;
+        }
+    }
+
+    private void stageFiles(JobSpec spec, List<Host> hosts, LocalLayout layout, boolean namespaces) {
+        Path base = options.jobFile().toAbsolutePath().getParent();
+        List<Path> workDirs = namespaces
+                ? hosts.stream().map(h -> h.privateDir().resolve("work")).toList()
+                : List.of(layout.workDir());
+        for (String file : spec.files()) {
+            for (Path workDir : workDirs) {
+                Path target = workDir.resolve(file);
+                try {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(base.resolve(file), target, StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot stage " + file + " into " + workDir + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private static int waitFor(Process process) {
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
+    }
+
+    /** Workers exit by themselves once they see the main node's result; past a bound they are stopped. */
+    private static void awaitWorkers(List<Process> workers) {
+        long deadline = System.currentTimeMillis() + WORKER_EXIT_MILLIS;
+        for (Process worker : workers) {
+            try {
+                long left = Math.max(0, deadline - System.currentTimeMillis());
+                worker.waitFor(left, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Optional<Path> defaultAgentJar(Path cliJar) {
+        return Optional.ofNullable(cliJar).map(p -> p.resolveSibling("mpi-batch-agent.jar")).filter(Files::isRegularFile);
+    }
+}

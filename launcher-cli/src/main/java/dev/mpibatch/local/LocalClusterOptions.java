@@ -1,0 +1,47 @@
+package dev.mpibatch.local;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * How to run a job on a local cluster.
+ *
+ * @param jobFile          the job file
+ * @param nodes            overrides the job file's node count
+ * @param slotsPerNode     overrides the job file's slots per node
+ * @param subnet           the private subnet of namespace hosts (CIDR)
+ * @param rendezvous       {@code s3://bucket/prefix} to rendezvous through S3 instead of a local directory
+ * @param endpointUrl      the S3 endpoint for {@code rendezvous} (a local S3 server)
+ * @param formationTimeout overrides the job file's formation timeout
+ * @param keep             keep the hosts' directories and the rendezvous afterwards, for inspection
+ * @param agentJar         the node agent's executable jar
+ * @param loopback         use loopback hosts even as root
+ * @param neverStart       node indices whose agent never starts (a host that does not come up; for tests)
+ * @param environment      the environment the agents inherit (this process's, or a test's)
+ * @param out              where node output goes
+ * @param err              where progress, node logs and errors go
+ */
+public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt slotsPerNode, String subnet,
+                                  Optional<String> rendezvous, Optional<String> endpointUrl,
+                                  Optional<Duration> formationTimeout, boolean keep, Path agentJar, boolean loopback,
+                                  Set<Integer> neverStart, Map<String, String> environment,
+                                  PrintStream out, PrintStream err) {
+
+    public static final String DEFAULT_SUBNET = "10.213.0.0/24";
+
+    public LocalClusterOptions {
+        Objects.requireNonNull(jobFile, "jobFile");
+        Objects.requireNonNull(subnet, "subnet");
+        Objects.requireNonNull(agentJar, "agentJar");
+        neverStart = Set.copyOf(neverStart);
+        environment = Map.copyOf(environment);
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(err, "err");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.mpibatch.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.mpibatch.plan.JobSpec;
+
+/** Everything a local run needs, checked before anything is made, so a refusal leaves nothing behind. */
+final class Preflight {
+    private Preflight() {
+    }
+
+    static void check(LocalClusterOptions options, JobSpec spec, boolean namespaces) {
+        List<String> missing = new ArrayList<>();
+        if (!Files.isExecutable(Path.of("/usr/sbin/sshd"))) {
+            missing.add("sshd (openssh-server)");
+        }
+        if (!Commands.available("ssh-keygen") || !Commands.available("ssh")) {
+            missing.add("ssh, ssh-keygen (openssh-client)");
+        }
+        if (!Commands.available("mpirun") && !Commands.available("mpirun.openmpi")) {
+            missing.add("mpirun (openmpi-bin)");
+        }
+        if (!Commands.available("mpicc") && !Commands.available("mpicc.openmpi")) {
+            missing.add("mpicc (libopenmpi-dev)");
+        }
+        if (namespaces && !Commands.available("ip")) {
+            missing.add("ip (iproute2)");
+        }
+        if (namespaces && !Commands.available("unshare")) {
+            missing.add("unshare (util-linux)");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("missing on this machine: " + String.join(", ", missing)
+                    + "; install them (Debian: docker/install-runtime.sh, or apt-get install openmpi-bin "
+                    + "libopenmpi-dev openssh-server openssh-client iproute2 util-linux)");
+        }
+        if (!Files.isRegularFile(options.agentJar())) {
+            throw new IllegalArgumentException("node agent jar " + options.agentJar() + " not found: build it with "
+                    + "'mvn -DskipTests package' or point --agent-jar (or MPI_BATCH_AGENT_JAR) at it");
+        }
+        Path base = options.jobFile().toAbsolutePath().getParent();
+        for (String file : spec.files()) {
+            if (!Files.isRegularFile(base.resolve(file))) {
+                throw new IllegalArgumentException("files: " + file + " not found next to the job file (in " + base
+                        + "): fix the path in 'files'");
+            }
+        }
+        if (namespaces) {
+            Subnet subnet = Subnet.parse(options.subnet());
+            if (spec.nodes() > subnet.capacity()) {
+                throw new IllegalArgumentException("--subnet " + options.subnet() + " has room for " + subnet.capacity()
+                        + " hosts, not " + spec.nodes() + ": choose a larger subnet");
+            }
+        } else if (spec.nodes() > 250) {
+            throw new IllegalArgumentException("a loopback cluster has at most 250 hosts, not " + spec.nodes()
+                    + ": run as root for network namespaces");
+        }
+        for (int index : options.neverStart()) {
+            if (index == 0 || index >= spec.nodes()) {
+                throw new IllegalArgumentException("--never-start " + index + ": name a worker, 1 to " + (spec.nodes() - 1));
+            }
+        }
+    }
+}
