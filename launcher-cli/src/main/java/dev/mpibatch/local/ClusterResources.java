@@ -16,14 +16,16 @@ import java.util.stream.Stream;
 final class ClusterResources implements AutoCloseable {
     private final LocalLayout layout;
     private final boolean keep;
+    private final java.io.PrintStream err;
     private final List<Process> processes = new ArrayList<>();
     private final List<Runnable> actions = new ArrayList<>();
     private NetworkNamespaces network;
     private boolean closed;
 
-    ClusterResources(LocalLayout layout, boolean keep) {
+    ClusterResources(LocalLayout layout, boolean keep, java.io.PrintStream err) {
         this.layout = layout;
         this.keep = keep;
+        this.err = err;
     }
 
     synchronized void add(Process process) {
@@ -66,7 +68,7 @@ final class ClusterResources implements AutoCloseable {
             action.run();
         }
         if (keep) {
-            System.err.println("mpi-batch local: kept " + layout.root());
+            err.println("mpi-batch local: kept " + layout.root());
         } else {
             deleteTree(layout.root());
         }
@@ -93,7 +95,7 @@ final class ClusterResources implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path root) {
+    private void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }
@@ -102,7 +104,7 @@ final class ClusterResources implements AutoCloseable {
                 Files.deleteIfExists(path);
             }
         } catch (IOException e) {
-            System.err.println("mpi-batch local: could not remove " + root + ": " + e.getMessage());
+            err.println("mpi-batch local: could not remove " + root + ": " + e.getMessage());
         }
     }
 }

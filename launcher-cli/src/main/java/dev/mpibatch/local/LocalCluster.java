@@ -9,7 +9,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -54,7 +53,7 @@ public final class LocalCluster {
         Preflight.check(options, spec, namespaces);
         String id = HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(3));
         LocalLayout layout = LocalLayout.create(id, namespaces, options.environment());
-        ClusterResources resources = new ClusterResources(layout, options.keep());
+        ClusterResources resources = new ClusterResources(layout, options.keep(), options.err());
         Thread hook = new Thread(resources::close, "mpi-batch-local-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -174,9 +173,5 @@ public final class LocalCluster {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    static Optional<Path> defaultAgentJar(Path cliJar) {
-        return Optional.ofNullable(cliJar).map(p -> p.resolveSibling("mpi-batch-agent.jar")).filter(Files::isRegularFile);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Copies a node's output to ours a whole line at a time, prefixed with the node, so lines never interleave. */
 final class NodeOutput {
+    private static final java.util.regex.Pattern LABELLED = java.util.regex.Pattern.compile("\\[node \\d+] ");
     private NodeOutput() {
     }
 
@@ -24,7 +25,9 @@ final class NodeOutput {
                 while ((line = reader.readLine()) != null) {
                     beforeLine.run();
                     synchronized (NodeOutput.class) {
-                        target.println(prefix(index) + line);
+                        // The main node labels MPI ranks' lines with the node they ran on already.
+                        boolean labelled = index == 0 && LABELLED.matcher(line).lookingAt();
+                        target.println(labelled ? line : prefix(index) + line);
                         target.flush();
                     }
                 }

@@ -149,7 +149,7 @@ public final class NodeAgent {
                 env.putAll(MpiEnvironment.openMpi(files, subnet(address), Users.isRoot(), roster.nodes().size()));
                 Broadcaster broadcaster = settings.sharedFileSystem()
                         ? null : new Broadcaster(roster, self.index(), userKey, Users.name());
-                exitCode = new StepRunner(workDir, env, files, broadcaster, spec.timeouts().step(),
+                exitCode = new StepRunner(workDir, env, files, roster, broadcaster, spec.timeouts().step(),
                         OutputSink.console()).run(spec.steps());
                 reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;
             } catch (RuntimeException e) {

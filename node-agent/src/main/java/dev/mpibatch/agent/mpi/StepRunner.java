@@ -10,6 +10,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mpibatch.agent.rendezvous.Roster;
 import dev.mpibatch.agent.ssh.Broadcaster;
 import dev.mpibatch.agent.ssh.ClusterFiles;
 import dev.mpibatch.plan.Step;
@@ -23,20 +24,22 @@ public final class StepRunner {
     private final ClusterFiles files;
     private final Broadcaster broadcaster;
     private final Duration stepTimeout;
-    private final ProcessRunner runner;
+    private final OutputSink sink;
+    private final Roster roster;
 
     /**
      * @param env         the whole environment of the steps' programs (the agent's plus the cluster's)
      * @param broadcaster copies files to the other nodes; {@code null} when all nodes share one file system
      */
-    public StepRunner(Path workDir, Map<String, String> env, ClusterFiles files, Broadcaster broadcaster,
+    public StepRunner(Path workDir, Map<String, String> env, ClusterFiles files, Roster roster, Broadcaster broadcaster,
                       Duration stepTimeout, OutputSink sink) {
+        this.roster = roster;
+        this.sink = sink;
         this.workDir = workDir;
         this.env = Map.copyOf(env);
         this.files = files;
         this.broadcaster = broadcaster;
         this.stepTimeout = stepTimeout;
-        this.runner = new ProcessRunner(workDir, env, sink);
     }
 
     /** Runs {@code steps}; returns 0, or the exit code of the first step that failed. */
@@ -63,7 +66,8 @@ public final class StepRunner {
         }
         List<String> command = command(step);
         LOG.info("step {}/{} {}: {}", number, total, step.type(), String.join(" ", command));
-        return runner.run(command, stepTimeout);
+        OutputSink output = labelsRanks(step) ? new OpenMpiOutputLabeler(roster, sink) : sink;
+        return new ProcessRunner(workDir, env, output).run(command, stepTimeout);
     }
 
     /** The argv of a step that runs a program. */
@@ -76,6 +80,9 @@ public final class StepRunner {
             command.add(MpiCommands.openMpi(mpi.launcher().command(), env()));
             command.add("--hostfile");
             command.add(files.hostfile().toString());
+            if (labelsRanks(step)) {
+                command.addAll(OpenMpiOutputLabeler.OPTIONS);
+            }
             command.addAll(mpi.args());
             command.add(mpi.program());
             command.addAll(mpi.programArgs());
@@ -87,6 +94,10 @@ public final class StepRunner {
             throw new IllegalArgumentException("not a program step: " + step.type());
         }
         return command;
+    }
+
+    private static boolean labelsRanks(Step step) {
+        return step instanceof Step.Mpi mpi && !OpenMpiOutputLabeler.userChoseOutputFormat(mpi.args());
     }
 
     private int broadcast(Step.Broadcast step) {

@@ -1,0 +1,54 @@
+package dev.mpibatch.local;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.mpibatch.cli.Main;
+
+/** Runs {@code mpi-batch local ...} in this JVM and keeps what it printed. */
+record LocalRun(int exitCode, String out, String err) {
+    private static final Pattern RUN_ID = Pattern.compile("\\(local-([0-9a-f]{6})\\)");
+
+    static Path agentJar() {
+        return Path.of(System.getProperty("mpiBatch.agentJar", "../node-agent/target/mpi-batch-agent.jar"));
+    }
+
+    static Path examples() {
+        return Path.of(System.getProperty("mpiBatch.examples", "../examples"));
+    }
+
+    static LocalRun run(Map<String, String> extraEnv, String... args) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(extraEnv);
+        env.put("MPI_BATCH_AGENT_JAR", agentJar().toAbsolutePath().toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            List<String> all = new ArrayList<>(List.of(args));
+            code = Main.run(all.toArray(String[]::new), o, e, env);
+        }
+        LocalRun run = new LocalRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        System.out.println(run.out);
+        System.out.println(run.err);
+        return run;
+    }
+
+    /** The run's id, as it printed it ({@code local-<id>}). */
+    String runId() {
+        Matcher m = RUN_ID.matcher(err);
+        if (!m.find()) {
+            throw new AssertionError("no run id in the output:\n" + err);
+        }
+        return m.group(1);
+    }
+}

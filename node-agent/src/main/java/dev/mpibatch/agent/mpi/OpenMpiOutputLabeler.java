@@ -1,0 +1,98 @@
+package dev.mpibatch.agent.mpi;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mpibatch.agent.rendezvous.NodeRecord;
+import dev.mpibatch.agent.rendezvous.Roster;
+
+/**
+ * Labels every line an MPI rank prints with the node it ran on ({@code [node 2] ...}), although all of it arrives
+ * through mpirun on the main node. Open MPI is asked for its job map ({@code --display-map}, which says which node
+ * runs which rank) and for rank-tagged output ({@code --tag-output}); this sink reads the first and rewrites the second.
+ */
+public final class OpenMpiOutputLabeler implements OutputSink {
+    /** The options that make Open MPI print what this labeler reads. */
+    public static final List<String> OPTIONS = List.of("--display-map", "--tag-output");
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenMpiOutputLabeler.class);
+    private static final Pattern MAP_START = Pattern.compile("^\\s*Data for JOB \\[");
+    private static final Pattern MAP_NODE = Pattern.compile("^\\s*Data for node: (\\S+)");
+    private static final Pattern MAP_RANK = Pattern.compile("^\\s*Process OMPI jobid: \\[[^]]*] App: \\d+ Process rank: (\\d+)");
+    private static final Pattern MAP_END = Pattern.compile("^\\s*=+\\s*$");
+    private static final Pattern TAGGED = Pattern.compile("^\\[\\d+,(\\d+)]<(stdout|stderr)>:(.*)$", Pattern.DOTALL);
+
+    private final Roster roster;
+    private final OutputSink target;
+    private final Map<Integer, Integer> rankToNode = new HashMap<>();
+    private boolean inMap;
+    private boolean mapHasNodes;
+    private Integer currentNode;
+
+    public OpenMpiOutputLabeler(Roster roster, OutputSink target) {
+        this.roster = roster;
+        this.target = target;
+    }
+
+    /** Whether the user's own arguments already ask for another output format, which we then leave alone. */
+    public static boolean userChoseOutputFormat(List<String> args) {
+        return args.stream().anyMatch(a -> a.equals("--tag-output") || a.equals("--xml") || a.equals("--display-map")
+                || a.startsWith("--output-filename") || a.equals("--timestamp-output"));
+    }
+
+    @Override
+    public synchronized void line(String text, boolean stderr) {
+        if (readMap(text)) {
+            return;
+        }
+        Matcher tagged = TAGGED.matcher(text);
+        if (tagged.matches()) {
+            int rank = Integer.parseInt(tagged.group(1));
+            Integer node = rankToNode.get(rank);
+            String label = node == null ? "[rank " + rank + "] " : "[node " + node + "] ";
+            target.line(label + tagged.group(3), tagged.group(2).equals("stderr"));
+            return;
+        }
+        target.line(text, stderr);
+    }
+
+    /** Consumes the job map's lines; returns whether {@code text} was one. */
+    private boolean readMap(String text) {
+        if (MAP_START.matcher(text).find()) {
+            inMap = true;
+            mapHasNodes = false;
+            return true;
+        }
+        if (!inMap) {
+            return false;
+        }
+        Matcher node = MAP_NODE.matcher(text);
+        Matcher rank = MAP_RANK.matcher(text);
+        if (node.find()) {
+            currentNode = nodeIndex(node.group(1));
+            mapHasNodes = true;
+        } else if (rank.find() && currentNode != null) {
+            rankToNode.put(Integer.parseInt(rank.group(1)), currentNode);
+        } else if (MAP_END.matcher(text).matches() && mapHasNodes) {
+            inMap = false;
+            LOG.debug("MPI job map: rank -> node {}", rankToNode);
+        }
+        return true;
+    }
+
+    /** Open MPI names nodes as the hostfile does (addresses), except its own node, which it names by hostname. */
+    private Integer nodeIndex(String name) {
+        for (NodeRecord node : roster.nodes()) {
+            if (node.address().equals(name) || node.hostname().equals(name)) {
+                return node.index();
+            }
+        }
+        return null;
+    }
+}
