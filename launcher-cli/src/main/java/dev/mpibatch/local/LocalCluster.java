@@ -17,6 +17,7 @@ import dev.mpibatch.agent.rendezvous.RendezvousStores;
 import dev.mpibatch.plan.JobSpec;
 import dev.mpibatch.plan.PlanCodec;
 import dev.mpibatch.plan.PlanParser;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Runs a job on N local "hosts" with the very agent that runs on AWS Batch: network namespaces as root, loopback
@@ -85,7 +86,7 @@ public final class LocalCluster {
                 + (namespaces ? " namespace hosts in " + options.subnet() : " loopback hosts"));
 
         AtomicInteger up = new AtomicInteger();
-        try (RendezvousStore store = RendezvousStores.open(rendezvous, options.endpointUrl(), jobId, 1)) {
+        try (RendezvousStore store = openStore(rendezvous, jobId)) {
             resources.onClose(() -> {
                 if (!options.keep()) {
                     try {
@@ -122,6 +123,15 @@ public final class LocalCluster {
             options.err().println("mpi-batch local: main node exited with " + exit);
             return exit;
         }
+    }
+
+    /** The launcher's own view of the rendezvous, for progress and clean-up, with the credentials it was given. */
+    private RendezvousStore openStore(String rendezvous, String jobId) {
+        if (!RendezvousStores.isS3(rendezvous)) {
+            return RendezvousStores.open(rendezvous, options.endpointUrl(), jobId, 1);
+        }
+        S3Client client = RendezvousStores.s3Client(options.endpointUrl(), options.environment());
+        return RendezvousStores.open(rendezvous, client, true, jobId, 1);
     }
 
     private void stageFiles(JobSpec spec, List<Host> hosts, LocalLayout layout, boolean namespaces) {

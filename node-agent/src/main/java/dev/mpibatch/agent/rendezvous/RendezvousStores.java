@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -32,9 +35,15 @@ public final class RendezvousStores {
 
     /** Opens the scope of one job attempt below {@code location} with a given client (tests, the launcher). */
     public static RendezvousStore open(String location, S3Client client, String jobId, int attempt) {
+        return open(location, client, false, jobId, attempt);
+    }
+
+    /** The same; with {@code ownsClient} the store closes the client when it is closed. */
+    public static RendezvousStore open(String location, S3Client client, boolean ownsClient, String jobId, int attempt) {
         if (isS3(location)) {
             S3Location s3 = S3Location.parse(location);
-            return new S3RendezvousStore(client, s3.bucket(), s3.keyPrefix() + RendezvousKeys.scope(jobId, attempt), false);
+            return new S3RendezvousStore(client, s3.bucket(), s3.keyPrefix() + RendezvousKeys.scope(jobId, attempt),
+                    ownsClient);
         }
         return new LocalDirectoryStore(localPath(location).resolve(RendezvousKeys.scope(jobId, attempt)));
     }
@@ -48,8 +57,18 @@ public final class RendezvousStores {
      * as is common with a local S3 server), path-style addressing with an endpoint override, and bounded retries.
      */
     public static S3Client s3Client(Optional<String> endpoint) {
+        return s3Client(endpoint, java.util.Map.of());
+    }
+
+    /**
+     * The same, with credentials and region from {@code environment} when it has them ({@code AWS_ACCESS_KEY_ID},
+     * {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}, {@code AWS_REGION}): a launcher passes on the
+     * environment it was given rather than its process's.
+     */
+    public static S3Client s3Client(Optional<String> endpoint, java.util.Map<String, String> environment) {
+        String region = environment.getOrDefault("AWS_REGION", environment.get("AWS_DEFAULT_REGION"));
         var builder = S3Client.builder()
-                .region(region())
+                .region(region == null || region.isBlank() ? region() : Region.of(region))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofSeconds(30)))
@@ -58,6 +77,14 @@ public final class RendezvousStores {
                         .apiCallTimeout(Duration.ofMinutes(2))
                         .build());
         endpoint.ifPresent(url -> builder.endpointOverride(URI.create(url)).forcePathStyle(true));
+        String keyId = environment.get("AWS_ACCESS_KEY_ID");
+        String secret = environment.get("AWS_SECRET_ACCESS_KEY");
+        if (keyId != null && secret != null) {
+            String token = environment.get("AWS_SESSION_TOKEN");
+            builder.credentialsProvider(StaticCredentialsProvider.create(token == null
+                    ? AwsBasicCredentials.create(keyId, secret)
+                    : AwsSessionCredentials.create(keyId, secret, token)));
+        }
         return builder.build();
     }
 
