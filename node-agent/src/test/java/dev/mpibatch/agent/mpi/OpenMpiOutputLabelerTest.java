@@ -1,0 +1,51 @@
+package dev.mpibatch.agent.mpi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.mpibatch.agent.rendezvous.NodeRecord;
+import dev.mpibatch.agent.rendezvous.Roster;
+
+class OpenMpiOutputLabelerTest {
+    private static NodeRecord node(int index, String address, String hostname) {
+        return new NodeRecord("job", 1, index, address, 2222, 1, hostname, "u", "h", "t");
+    }
+
+    @Test
+    void line_relabelsRankOutputWithTheNodeFromTheJobMap() {
+        Roster roster = new Roster("job", 1, List.of(node(0, "10.0.0.2", "main-host"), node(1, "10.0.0.3", "w1")));
+        List<String> out = new ArrayList<>();
+        OpenMpiOutputLabeler labeler = new OpenMpiOutputLabeler(roster, (t, e) -> out.add((e ? "E " : "O ") + t));
+        for (String line : List.of(
+                " Data for JOB [18791,1] offset 0 Total slots allocated 2",
+                "",
+                " ========================   JOB MAP   ========================",
+                "",
+                " Data for node: main-host\tNum slots: 1\tMax slots: 0\tNum procs: 1",
+                " \tProcess OMPI jobid: [18791,1] App: 0 Process rank: 0 Bound: N/A",
+                "",
+                " Data for node: 10.0.0.3\tNum slots: 1\tMax slots: 0\tNum procs: 1",
+                " \tProcess OMPI jobid: [18791,1] App: 0 Process rank: 1 Bound: N/A",
+                "",
+                " =============================================================",
+                "[1,1]<stdout>:hello from rank 1",
+                "[1,0]<stderr>:warning from rank 0",
+                "[1,7]<stdout>:unknown rank",
+                "plain mpirun message")) {
+            labeler.line(line, false);
+        }
+
+        assertThat(out).containsExactly("O [node 1] hello from rank 1", "E [node 0] warning from rank 0",
+                "O [rank 7] unknown rank", "O plain mpirun message");
+    }
+
+    @Test
+    void userChoseOutputFormat_recognisesOpenMpiOutputOptions() {
+        assertThat(OpenMpiOutputLabeler.userChoseOutputFormat(List.of("--xml"))).isTrue();
+        assertThat(OpenMpiOutputLabeler.userChoseOutputFormat(List.of("--map-by", "node"))).isFalse();
+    }
+}
