@@ -41,6 +41,11 @@ final class LocalLayout {
         return new LocalLayout(root, namespaces);
     }
 
+    /** A layout at {@code root} that creates nothing (tests of what is derived from it). */
+    static LocalLayout forTest(Path root, boolean namespaces) {
+        return new LocalLayout(root, namespaces);
+    }
+
     private static Path userBase(Map<String, String> env) {
         String runtime = env.get("XDG_RUNTIME_DIR");
         if (runtime != null && !runtime.isBlank()) {
