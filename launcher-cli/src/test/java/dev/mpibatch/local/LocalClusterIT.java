@@ -127,6 +127,27 @@ class LocalClusterIT {
         Leftovers.assertNone(run.runId());
     }
 
+    @Test
+    void cHello_onLoopbackHosts_runsSixRanksLabelledByNodeAndCleansUp() {
+        LocalRun run = LocalRun.run(Map.of(), "local", LocalRun.examples().resolve("c-hello/job.yaml").toString(),
+                "--nodes", "3", "--loopback");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("hosts are loopback addresses");
+        Matcher ranks = RANK_LINE.matcher(run.out());
+        Set<Integer> rankNodes = new java.util.HashSet<>();
+        int count = 0;
+        while (ranks.find()) {
+            count++;
+            rankNodes.add(Integer.parseInt(ranks.group(1)));
+            assertThat(Integer.parseInt(ranks.group(2)) / 2).isEqualTo(Integer.parseInt(ranks.group(1)));
+        }
+        assertThat(count).isEqualTo(6);
+        assertThat(rankNodes).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(run.out()).doesNotContain("JOB MAP");
+        assertThat(Leftovers.processesMentioning("local-" + run.runId())).isEmpty();
+    }
+
     private static void deleteTree(Path root) throws Exception {
         if (!Files.exists(root)) {
             return;

@@ -146,7 +146,8 @@ public final class NodeAgent {
                         roster.nodes().stream().mapToInt(NodeRecord::slots).sum(),
                         Duration.between(start, clock.instant()).toMillis());
                 Map<String, String> env = new HashMap<>(baseEnvironment);
-                env.putAll(MpiEnvironment.openMpi(files, subnet(address), Users.isRoot(), roster.nodes().size()));
+                env.putAll(MpiEnvironment.openMpi(files, subnet(address), Users.isRoot(), roster.nodes().size(),
+                        settings.sharedFileSystem()));
                 Broadcaster broadcaster = settings.sharedFileSystem()
                         ? null : new Broadcaster(roster, self.index(), userKey, Users.name());
                 exitCode = new StepRunner(workDir, env, files, roster, broadcaster, spec.timeouts().step(),

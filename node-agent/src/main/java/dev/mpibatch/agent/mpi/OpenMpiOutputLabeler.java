@@ -25,14 +25,13 @@ public final class OpenMpiOutputLabeler implements OutputSink {
     private static final Pattern MAP_START = Pattern.compile("^\\s*Data for JOB \\[");
     private static final Pattern MAP_NODE = Pattern.compile("^\\s*Data for node: (\\S+)");
     private static final Pattern MAP_RANK = Pattern.compile("^\\s*Process OMPI jobid: \\[[^]]*] App: \\d+ Process rank: (\\d+)");
-    private static final Pattern MAP_END = Pattern.compile("^\\s*=+\\s*$");
+    private static final Pattern MAP_RULE = Pattern.compile("^\\s*=+(\\s+JOB MAP\\s+=+)?\\s*$");
     private static final Pattern TAGGED = Pattern.compile("^\\[\\d+,(\\d+)]<(stdout|stderr)>:(.*)$", Pattern.DOTALL);
 
     private final Roster roster;
     private final OutputSink target;
     private final Map<Integer, Integer> rankToNode = new HashMap<>();
-    private boolean inMap;
-    private boolean mapHasNodes;
+    private boolean rankOutputSeen;
     private Integer currentNode;
 
     public OpenMpiOutputLabeler(Roster roster, OutputSink target) {
@@ -53,6 +52,7 @@ public final class OpenMpiOutputLabeler implements OutputSink {
         }
         Matcher tagged = TAGGED.matcher(text);
         if (tagged.matches()) {
+            rankOutputSeen = true;
             int rank = Integer.parseInt(tagged.group(1));
             Integer node = rankToNode.get(rank);
             String label = node == null ? "[rank " + rank + "] " : "[node " + node + "] ";
@@ -62,26 +62,22 @@ public final class OpenMpiOutputLabeler implements OutputSink {
         target.line(text, stderr);
     }
 
-    /** Consumes the job map's lines; returns whether {@code text} was one. */
+    /**
+     * Consumes the job map's lines; returns whether {@code text} was one. Lines are recognised by their shape, not
+     * by position: daemons on other nodes may print the map too, interleaved with mpirun's.
+     */
     private boolean readMap(String text) {
-        if (MAP_START.matcher(text).find()) {
-            inMap = true;
-            mapHasNodes = false;
-            return true;
-        }
-        if (!inMap) {
-            return false;
-        }
         Matcher node = MAP_NODE.matcher(text);
         Matcher rank = MAP_RANK.matcher(text);
         if (node.find()) {
             currentNode = nodeIndex(node.group(1));
-            mapHasNodes = true;
-        } else if (rank.find() && currentNode != null) {
-            rankToNode.put(Integer.parseInt(rank.group(1)), currentNode);
-        } else if (MAP_END.matcher(text).matches() && mapHasNodes) {
-            inMap = false;
-            LOG.debug("MPI job map: rank -> node {}", rankToNode);
+        } else if (rank.find()) {
+            if (currentNode != null) {
+                rankToNode.putIfAbsent(Integer.parseInt(rank.group(1)), currentNode);
+            }
+        } else if (!MAP_START.matcher(text).find() && !MAP_RULE.matcher(text).matches()
+                && !(text.isBlank() && !rankOutputSeen)) {
+            return false;
         }
         return true;
     }

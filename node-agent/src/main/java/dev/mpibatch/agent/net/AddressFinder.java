@@ -25,6 +25,10 @@ public final class AddressFinder {
     /** An address given explicitly (loopback clusters): its interface and prefix when this machine has it. */
     public static ClusterAddress forAddress(String address) {
         Ipv4.toInt(address);
+        if (address.startsWith("127.")) {
+            // Every 127.x address is on lo, though only 127.0.0.1 is listed: the cluster is the loopback network.
+            return new ClusterAddress(address, 8, "lo");
+        }
         return interfaces().stream().filter(c -> c.address().equals(address)).findFirst()
                 .orElse(new ClusterAddress(address, 32, "unknown"));
     }

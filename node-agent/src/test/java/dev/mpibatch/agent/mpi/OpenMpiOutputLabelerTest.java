@@ -44,6 +44,25 @@ class OpenMpiOutputLabelerTest {
     }
 
     @Test
+    void line_whenDaemonsPrintTheMapToo_swallowsEveryCopy() {
+        Roster roster = new Roster("job", 1, List.of(node(0, "127.0.0.2", "vm"), node(1, "127.0.0.3", "vm")));
+        List<String> out = new ArrayList<>();
+        OpenMpiOutputLabeler labeler = new OpenMpiOutputLabeler(roster, (t, e) -> out.add(t));
+        List<String> map = List.of(" Data for JOB [5,1] offset 0 Total slots allocated 2", "",
+                " ========================   JOB MAP   ========================", "",
+                " Data for node: 127.0.0.3\tNum slots: 1\tMax slots: 0\tNum procs: 1",
+                " \tProcess OMPI jobid: [5,1] App: 0 Process rank: 1 Bound: N/A", "",
+                " =============================================================");
+        labeler.line(map.get(0), false);
+        map.forEach(line -> labeler.line(line, false));
+        map.subList(1, map.size()).forEach(line -> labeler.line(line, false));
+        labeler.line("[5,1]<stdout>:hi", false);
+        labeler.line("", false);
+
+        assertThat(out).containsExactly("[node 1] hi", "");
+    }
+
+    @Test
     void userChoseOutputFormat_recognisesOpenMpiOutputOptions() {
         assertThat(OpenMpiOutputLabeler.userChoseOutputFormat(List.of("--xml"))).isTrue();
         assertThat(OpenMpiOutputLabeler.userChoseOutputFormat(List.of("--map-by", "node"))).isFalse();
