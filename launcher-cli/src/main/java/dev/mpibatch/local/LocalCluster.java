@@ -50,7 +50,7 @@ public final class LocalCluster {
         if (options.slotsPerNode().isPresent()) {
             spec = spec.withSlotsPerNode(options.slotsPerNode().getAsInt());
         }
-        boolean namespaces = !options.loopback() && Privileges.isRoot();
+        boolean namespaces = !options.loopback() && dev.mpibatch.agent.Users.isRoot();
         Preflight.check(options, spec, namespaces);
         String id = HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(3));
         LocalLayout layout = LocalLayout.create(id, namespaces, options.environment());

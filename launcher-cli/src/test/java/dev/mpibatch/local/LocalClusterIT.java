@@ -99,7 +99,7 @@ class LocalClusterIT {
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("[node 0]").contains("formation timed out after 8s: node 2 never registered (2 of 3 did)");
         assertThat(run.err()).as("the other worker gave up too").contains("[node 1]")
-                .containsPattern("\\[node 1].*never published the roster|\\[node 1].*main node finished");
+                .containsPattern("\\[node 1].*the main node gave up before the cluster formed");
         // A bound on correctness, not a speed target: the failure must not wait for the default 2 minutes.
         assertThat(seconds).isLessThan(60);
         assertThat(run.out()).doesNotContain("hello from rank");

@@ -45,6 +45,8 @@ public final class NodeAgent {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
     private static final Duration SSHD_START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration WORKER_EXIT_WAIT = Duration.ofSeconds(30);
+    private static final Duration FORMATION_FAILURE_NOTICE = Duration.ofSeconds(5);
+    private static final Duration WORKER_FORMATION_MARGIN = Duration.ofSeconds(10);
 
     private final AgentSettings settings;
     private final JobSpec spec;
@@ -100,7 +102,9 @@ public final class NodeAgent {
     }
 
     private int runWorker(Rendezvous rendezvous, NodeRecord self, SshKeyPair userKey, Path stateDir, SshdProcess sshd) {
-        Duration formation = formationTimeout();
+        // The main node judges formation; a worker waits a little longer so that it hears the verdict (done.json)
+        // instead of timing out at the same moment with a vaguer message.
+        Duration formation = formationTimeout().plus(WORKER_FORMATION_MARGIN);
         rendezvous.register(self);
         Roster roster = rendezvous.awaitRoster(formation);
         ClusterFiles.write(stateDir, roster, self.index(), userKey);
@@ -174,6 +178,9 @@ public final class NodeAgent {
             sshd.close();
             if (roster != null) {
                 awaitWorkersGone(roster);
+            } else if (settings.node().numNodes() > 1) {
+                // Workers waiting for a roster look for done.json every few seconds: let them read why we gave up.
+                pause(FORMATION_FAILURE_NOTICE);
             }
             if (settings.keepRendezvous()) {
                 LOG.info("keeping the rendezvous objects at {}", store.describe());

@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Who the agent runs as. */
-final class Users {
+/** Who this process runs as. */
+public final class Users {
     private Users() {
     }
 
     /** Whether the process runs as root: Open MPI then needs its run-as-root permission, sshd its privilege separation. */
-    static boolean isRoot() {
+    public static boolean isRoot() {
         try {
             Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             return Integer.valueOf(0).equals(uid);
@@ -19,7 +19,7 @@ final class Users {
         }
     }
 
-    static String name() {
+    public static String name() {
         return System.getProperty("user.name");
     }
 }

@@ -26,6 +26,8 @@ public final class Rendezvous {
     /** Long jobs: a worker looks for done.json at most this often, and relies on the main node's sshd in between. */
     private static final Duration DONE_POLL_MAX = Duration.ofSeconds(30);
     private static final Duration LIVENESS_CHECK = Duration.ofSeconds(1);
+    /** While waiting for the roster, how often a worker looks whether the main node gave up. */
+    private static final Duration MAIN_CHECK = Duration.ofSeconds(3);
 
     private final RendezvousStore store;
     private final NodeEnvironment node;
@@ -65,21 +67,9 @@ public final class Rendezvous {
     }
 
     private Roster gatherRoster(Duration timeout) {
-        Instant deadline = clock.instant().plus(timeout);
-        Duration interval = null;
-        while (true) {
-            TreeSet<Integer> missing = missing(store.list(RendezvousKeys.NODES_PREFIX), RendezvousKeys.NODES_PREFIX, ".json");
-            if (missing.isEmpty()) {
-                break;
-            }
-            if (!clock.instant().isBefore(deadline)) {
-                throw new RendezvousException("formation timed out after " + seconds(timeout) + ": "
-                        + nodes(missing) + " never registered (" + (node.numNodes() - missing.size()) + " of "
-                        + node.numNodes() + " did) at " + store.describe());
-            }
-            interval = polling.nominalAfter(interval);
-            pause(polling.jittered(interval, random), deadline);
-        }
+        awaitEveryIndex(RendezvousKeys.NODES_PREFIX, ".json", timeout, missing -> "formation timed out after "
+                + seconds(timeout) + ": " + nodes(missing) + " never registered (" + (node.numNodes() - missing.size())
+                + " of " + node.numNodes() + " did) at " + store.describe());
         List<NodeRecord> records = new ArrayList<>();
         for (int i = 0; i < node.numNodes(); i++) {
             String key = RendezvousKeys.node(i);
@@ -100,7 +90,8 @@ public final class Rendezvous {
 
     private Roster readRoster(Duration timeout) {
         byte[] bytes = pollFor(RendezvousKeys.ROSTER, timeout, () -> "formation timed out after " + seconds(timeout)
-                + ": the main node (index " + node.mainIndex() + ") never published the roster at " + store.describe());
+                + ": the main node (index " + node.mainIndex() + ") never published the roster at " + store.describe(),
+                this::failIfMainGaveUp);
         Roster roster = RecordCodec.readRoster(bytes, RendezvousKeys.ROSTER);
         if (!roster.jobId().equals(node.jobId()) || roster.attempt() != node.attempt()
                 || roster.nodes().size() != node.numNodes()) {
@@ -125,16 +116,22 @@ public final class Rendezvous {
 
     /** The main node waits until every node has acknowledged the roster. */
     public void awaitReady(Duration timeout) {
+        awaitEveryIndex(RendezvousKeys.READY_PREFIX, "", timeout, missing -> "formation timed out: " + nodes(missing)
+                + " registered but never acknowledged the roster at " + store.describe());
+    }
+
+    /** Lists {@code prefix} until every node index has an object there; on timeout throws naming the missing ones. */
+    private void awaitEveryIndex(String prefix, String suffix, Duration timeout,
+                                 java.util.function.Function<TreeSet<Integer>, String> timeoutMessage) {
         Instant deadline = clock.instant().plus(timeout);
         Duration interval = null;
         while (true) {
-            TreeSet<Integer> missing = missing(store.list(RendezvousKeys.READY_PREFIX), RendezvousKeys.READY_PREFIX, "");
+            TreeSet<Integer> missing = missing(store.list(prefix), prefix, suffix);
             if (missing.isEmpty()) {
                 return;
             }
             if (!clock.instant().isBefore(deadline)) {
-                throw new RendezvousException("formation timed out: " + nodes(missing)
-                        + " registered but never acknowledged the roster at " + store.describe());
+                throw new RendezvousException(timeoutMessage.apply(missing));
             }
             interval = polling.nominalAfter(interval);
             pause(polling.jittered(interval, random), deadline);
@@ -193,13 +190,28 @@ public final class Rendezvous {
         return store.list(RendezvousKeys.READY_PREFIX).size();
     }
 
-    private byte[] pollFor(String key, Duration timeout, java.util.function.Supplier<String> timeoutMessage) {
+    /** A main node that failed to form the cluster says so in done.json: workers need not wait out their timeout. */
+    private void failIfMainGaveUp() {
+        Optional<byte[]> done = store.get(RendezvousKeys.DONE);
+        if (done.isPresent()) {
+            DoneRecord record = RecordCodec.readDone(done.get(), RendezvousKeys.DONE);
+            throw new RendezvousException("the main node gave up before the cluster formed: " + record.reason());
+        }
+    }
+
+    private byte[] pollFor(String key, Duration timeout, java.util.function.Supplier<String> timeoutMessage,
+                           Runnable everyFewSeconds) {
         Instant deadline = clock.instant().plus(timeout);
+        Instant nextCheck = clock.instant().plus(MAIN_CHECK);
         Duration interval = null;
         while (true) {
             Optional<byte[]> value = store.get(key);
             if (value.isPresent()) {
                 return value.get();
+            }
+            if (!clock.instant().isBefore(nextCheck)) {
+                everyFewSeconds.run();
+                nextCheck = clock.instant().plus(MAIN_CHECK);
             }
             if (!clock.instant().isBefore(deadline)) {
                 throw new RendezvousException(timeoutMessage.get());

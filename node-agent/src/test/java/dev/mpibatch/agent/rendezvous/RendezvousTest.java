@@ -96,6 +96,17 @@ class RendezvousTest {
     }
 
     @Test
+    void workerRoster_whenMainGaveUp_failsSoonWithItsReason() {
+        Rendezvous worker = node(1, 2);
+        worker.register(record(1));
+        store.put("done.json", RecordCodec.write(new DoneRecord(3, "formation timed out after 8s: node 2 never registered")));
+
+        assertThatThrownBy(() -> worker.awaitRoster(Duration.ofMinutes(10)))
+                .hasMessageContaining("the main node gave up before the cluster formed: formation timed out after 8s");
+        assertThat(time.elapsed()).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
     void gatherRoster_whenRecordIsForAnotherAttempt_rejectsIt() {
         Rendezvous main = node(0, 2);
         main.register(record(0));
