@@ -5,7 +5,8 @@
 # Usage: install-runtime.sh [--with-jre] [--with-build-tools]
 set -euo pipefail
 
-packages=(openmpi-bin libopenmpi-dev mpich libmpich-dev openssh-server openssh-client iproute2 util-linux procps gcc libc6-dev make ca-certificates)
+packages=(openmpi-bin libopenmpi-dev mpich libmpich-dev openssh-server openssh-client iproute2 util-linux procps
+  gcc g++ libc6-dev make ca-certificates python3 python3-mpi4py python3-numpy)
 for arg in "$@"; do
   case "$arg" in
     --with-jre) packages+=(openjdk-17-jre-headless) ;;

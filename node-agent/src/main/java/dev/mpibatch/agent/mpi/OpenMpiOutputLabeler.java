@@ -26,7 +26,7 @@ public final class OpenMpiOutputLabeler implements OutputSink {
     private static final Pattern MAP_NODE = Pattern.compile("^\\s*Data for node: (\\S+)");
     private static final Pattern MAP_RANK = Pattern.compile("^\\s*Process OMPI jobid: \\[[^]]*] App: \\d+ Process rank: (\\d+)");
     private static final Pattern MAP_RULE = Pattern.compile("^\\s*=+(\\s+JOB MAP\\s+=+)?\\s*$");
-    private static final Pattern TAGGED = Pattern.compile("^\\[\\d+,(\\d+)]<(stdout|stderr)>:(.*)$", Pattern.DOTALL);
+    private static final Pattern TAG = Pattern.compile("\\[\\d+,(\\d+)]<(stdout|stderr)>:");
 
     private final Roster roster;
     private final OutputSink target;
@@ -50,16 +50,36 @@ public final class OpenMpiOutputLabeler implements OutputSink {
         if (readMap(text)) {
             return;
         }
-        Matcher tagged = TAGGED.matcher(text);
-        if (tagged.matches()) {
-            rankOutputSeen = true;
-            int rank = Integer.parseInt(tagged.group(1));
-            Integer node = rankToNode.get(rank);
-            String label = node == null ? "[rank " + rank + "] " : "[node " + node + "] ";
-            target.line(label + tagged.group(3), tagged.group(2).equals("stderr"));
+        Matcher tag = TAG.matcher(text);
+        if (!tag.lookingAt()) {
+            target.line(text, stderr);
             return;
         }
-        target.line(text, stderr);
+        rankOutputSeen = true;
+        // Open MPI tags every chunk a rank writes, so "text" and its newline written apart arrive as
+        // "[1,3]<stdout>:text[1,3]<stdout>:". Same-rank tags inside a line are dropped; another rank's starts a line.
+        String rank = tag.group(1);
+        String stream = tag.group(2);
+        StringBuilder content = new StringBuilder();
+        int from = tag.end();
+        while (tag.find()) {
+            content.append(text, from, tag.start());
+            if (!tag.group(1).equals(rank) || !tag.group(2).equals(stream)) {
+                emit(rank, stream, content.toString());
+                content.setLength(0);
+                rank = tag.group(1);
+                stream = tag.group(2);
+            }
+            from = tag.end();
+        }
+        content.append(text.substring(from));
+        emit(rank, stream, content.toString());
+    }
+
+    private void emit(String rank, String stream, String content) {
+        Integer node = rankToNode.get(Integer.parseInt(rank));
+        String label = node == null ? "[rank " + rank + "] " : "[node " + node + "] ";
+        target.line(label + content, stream.equals("stderr"));
     }
 
     /**

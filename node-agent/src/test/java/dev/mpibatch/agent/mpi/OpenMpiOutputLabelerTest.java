@@ -63,6 +63,20 @@ class OpenMpiOutputLabelerTest {
     }
 
     @Test
+    void line_whenRankWroteTextAndNewlineApart_dropsTheRepeatedTag() {
+        Roster roster = new Roster("job", 1, List.of(node(0, "10.0.0.2", "a"), node(1, "10.0.0.3", "b")));
+        List<String> out = new ArrayList<>();
+        OpenMpiOutputLabeler labeler = new OpenMpiOutputLabeler(roster, (t, e) -> out.add(t));
+        labeler.line(" Data for node: 10.0.0.3\tNum slots: 1", false);
+        labeler.line(" \tProcess OMPI jobid: [5,1] App: 0 Process rank: 1 Bound: N/A", false);
+
+        labeler.line("[1,1]<stdout>:received (ok)[1,1]<stdout>:", false);
+        labeler.line("[1,1]<stdout>:half[1,0]<stdout>:other rank", false);
+
+        assertThat(out).containsExactly("[node 1] received (ok)", "[node 1] half", "[rank 0] other rank");
+    }
+
+    @Test
     void userChoseOutputFormat_recognisesOpenMpiOutputOptions() {
         assertThat(OpenMpiOutputLabeler.userChoseOutputFormat(List.of("--xml"))).isTrue();
         assertThat(OpenMpiOutputLabeler.userChoseOutputFormat(List.of("--map-by", "node"))).isFalse();
