@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import dev.mpibatch.local.LocalCluster;
 import dev.mpibatch.local.LocalClusterOptions;
 import dev.mpibatch.plan.DurationText;
+import dev.mpibatch.plan.MpiImplementation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,6 +45,9 @@ final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--formation-timeout", paramLabel = "DURATION", description = "Overrides the job file's formation timeout (e.g. 30s, 2m).")
     String formationTimeout;
+
+    @Option(names = "--mpi", paramLabel = "IMPL", description = "MPI implementation: auto, openmpi or mpich (overrides the job file's mpi).")
+    String mpi;
 
     @Option(names = "--keep", description = "Keep the hosts' directories and the rendezvous afterwards, for inspection.")
     boolean keep;
@@ -81,7 +85,14 @@ final class LocalCommand implements Callable<Integer> {
         LocalClusterOptions options = new LocalClusterOptions(jobFile,
                 nodes == null ? OptionalInt.empty() : OptionalInt.of(nodes),
                 slotsPerNode == null ? OptionalInt.empty() : OptionalInt.of(slotsPerNode),
-                subnet, Optional.ofNullable(rendezvous), Optional.ofNullable(endpointUrl), formation, keep,
+                subnet, Optional.ofNullable(rendezvous), Optional.ofNullable(endpointUrl), formation,
+                Optional.ofNullable(mpi).map(text -> {
+                    try {
+                        return MpiImplementation.parse(text);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--mpi " + e.getMessage());
+                    }
+                }), keep,
                 agentJar(), loopback, new HashSet<>(neverStart), parent.env, parent.out, parent.err);
         return new LocalCluster(options).run();
     }

@@ -50,6 +50,9 @@ public final class LocalCluster {
         if (options.slotsPerNode().isPresent()) {
             spec = spec.withSlotsPerNode(options.slotsPerNode().getAsInt());
         }
+        if (options.mpi().isPresent()) {
+            spec = spec.withMpi(options.mpi().get());
+        }
         boolean namespaces = !options.loopback() && dev.mpibatch.agent.Users.isRoot();
         Preflight.check(options, spec, namespaces);
         String id = HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(3));

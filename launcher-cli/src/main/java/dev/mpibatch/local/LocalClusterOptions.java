@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
+import dev.mpibatch.plan.MpiImplementation;
+
 /**
  * How to run a job on a local cluster.
  *
@@ -19,6 +21,7 @@ import java.util.Set;
  * @param rendezvous       {@code s3://bucket/prefix} to rendezvous through S3 instead of a local directory
  * @param endpointUrl      the S3 endpoint for {@code rendezvous} (a local S3 server)
  * @param formationTimeout overrides the job file's formation timeout
+ * @param mpi              overrides the job file's MPI implementation
  * @param keep             keep the hosts' directories and the rendezvous afterwards, for inspection
  * @param agentJar         the node agent's executable jar
  * @param loopback         use loopback hosts even as root
@@ -29,7 +32,7 @@ import java.util.Set;
  */
 public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt slotsPerNode, String subnet,
                                   Optional<String> rendezvous, Optional<String> endpointUrl,
-                                  Optional<Duration> formationTimeout, boolean keep, Path agentJar, boolean loopback,
+                                  Optional<Duration> formationTimeout, Optional<MpiImplementation> mpi, boolean keep, Path agentJar, boolean loopback,
                                   Set<Integer> neverStart, Map<String, String> environment,
                                   PrintStream out, PrintStream err) {
 
@@ -39,6 +42,7 @@ public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt s
         Objects.requireNonNull(jobFile, "jobFile");
         Objects.requireNonNull(subnet, "subnet");
         Objects.requireNonNull(agentJar, "agentJar");
+        Objects.requireNonNull(mpi, "mpi");
         neverStart = Set.copyOf(neverStart);
         environment = Map.copyOf(environment);
         Objects.requireNonNull(out, "out");

@@ -60,7 +60,7 @@ class LocalClusterPartsTest {
     void agentEnvironment_isWhatBatchGivesPlusMpiBatchSettings() {
         LocalClusterOptions options = new LocalClusterOptions(Path.of("job.yaml"), OptionalInt.empty(), OptionalInt.of(2),
                 "10.213.0.0/24", Optional.of("s3://bucket/rdv"), Optional.of("http://127.0.0.1:9000"), Optional.empty(),
-                false, Path.of("agent.jar"), false, Set.of(),
+                Optional.empty(), false, Path.of("agent.jar"), false, Set.of(),
                 Map.of("PATH", "/usr/bin", "AWS_BATCH_JOB_ID", "stale", "AWS_ACCESS_KEY_ID", "key"),
                 System.out, System.err);
         LocalLayout layout = LocalLayoutAccess.at(Path.of("/run/mpi-batch/local-abc123"));

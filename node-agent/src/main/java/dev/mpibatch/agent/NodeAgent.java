@@ -16,7 +16,9 @@ import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.mpibatch.agent.mpi.MpiEnvironment;
+import dev.mpibatch.agent.mpi.MpiCluster;
+import dev.mpibatch.agent.mpi.MpiDriver;
+import dev.mpibatch.agent.mpi.MpiDrivers;
 import dev.mpibatch.agent.mpi.OutputSink;
 import dev.mpibatch.agent.mpi.StepRunner;
 import dev.mpibatch.agent.net.AddressFinder;
@@ -149,12 +151,16 @@ public final class NodeAgent {
                 LOG.info("cluster formed: {} nodes, {} slots, in {} ms", roster.nodes().size(),
                         roster.nodes().stream().mapToInt(NodeRecord::slots).sum(),
                         Duration.between(start, clock.instant()).toMillis());
+                MpiDriver driver = MpiDrivers.select(spec.mpi(), baseEnvironment);
+                MpiCluster cluster = new MpiCluster(roster, files, subnet(address), address.interfaceName(),
+                        Users.isRoot(), settings.sharedFileSystem());
+                files.writeHostfile(driver.hostfile(cluster));
+                LOG.info("MPI: {}", driver.description());
                 Map<String, String> env = new HashMap<>(baseEnvironment);
-                env.putAll(MpiEnvironment.openMpi(files, subnet(address), Users.isRoot(), roster.nodes().size(),
-                        settings.sharedFileSystem()));
+                env.putAll(driver.environment(cluster));
                 Broadcaster broadcaster = settings.sharedFileSystem()
                         ? null : new Broadcaster(roster, self.index(), userKey, Users.name());
-                exitCode = new StepRunner(workDir, env, files, roster, broadcaster, spec.timeouts().step(),
+                exitCode = new StepRunner(workDir, env, driver, cluster, broadcaster, spec.timeouts().step(),
                         OutputSink.console()).run(spec.steps());
                 reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;
             } catch (RuntimeException e) {

@@ -30,6 +30,7 @@ public final class PlanCodec {
         timeouts.put("formation", DurationText.format(spec.timeouts().formation()));
         timeouts.put("step", DurationText.format(spec.timeouts().step()));
         timeouts.put("mainLease", DurationText.format(spec.timeouts().mainLease()));
+        root.put("mpi", spec.mpi().fileName());
         ArrayNode steps = root.putArray("steps");
         for (Step step : spec.steps()) {
             ObjectNode node = steps.addObject();

@@ -28,7 +28,7 @@ public final class PlanParser {
     public static final int MAX_BYTES = 1024 * 1024;
 
     private static final List<String> TOP_FIELDS =
-            List.of("schemaVersion", "name", "nodes", "slotsPerNode", "workingDir", "files", "timeouts", "steps");
+            List.of("schemaVersion", "name", "nodes", "slotsPerNode", "workingDir", "files", "timeouts", "mpi", "steps");
     private static final List<String> TIMEOUT_FIELDS = List.of("formation", "step", "mainLease");
     private static final List<String> MPI_FIELDS = List.of("args", "program", "programArgs");
     private static final List<String> STEP_TYPES = List.of("cc", "broadcast", "exec", "run", "sh");
@@ -91,8 +91,9 @@ public final class PlanParser {
         String workingDir = root.has("workingDir") ? text(root.get("workingDir"), "/workingDir") : JobSpec.DEFAULT_WORKING_DIR;
         List<String> files = root.has("files") ? strings(root.get("files"), "/files") : List.of();
         Timeouts timeouts = root.has("timeouts") ? timeouts(root.get("timeouts")) : Timeouts.defaults();
+        MpiImplementation mpi = root.has("mpi") ? mpi(root.get("mpi")) : MpiImplementation.AUTO;
         List<Step> steps = steps(required(root, "", "steps"));
-        JobSpec spec = new JobSpec(schema, name, nodes, slots, workingDir, files, timeouts, steps);
+        JobSpec spec = new JobSpec(schema, name, nodes, slots, workingDir, files, timeouts, mpi, steps);
         try {
             return JobSpecValidator.validate(spec);
         } catch (PlanException e) {
@@ -110,6 +111,14 @@ public final class PlanParser {
                 node.has("formation") ? duration(node.get("formation"), "/timeouts/formation") : defaults.formation(),
                 node.has("step") ? duration(node.get("step"), "/timeouts/step") : defaults.step(),
                 node.has("mainLease") ? duration(node.get("mainLease"), "/timeouts/mainLease") : defaults.mainLease());
+    }
+
+    private MpiImplementation mpi(JsonNode node) {
+        try {
+            return MpiImplementation.parse(text(node, "/mpi"));
+        } catch (IllegalArgumentException e) {
+            throw error("/mpi", "mpi: " + e.getMessage());
+        }
     }
 
     private List<Step> steps(JsonNode node) {

@@ -14,7 +14,7 @@ class PlanCodecTest {
     void toJson_thenParse_givesTheSameSpec() {
         JobSpec spec = JobSpecValidator.validate(new JobSpec(1, "round-trip", 7, OptionalInt.of(3), "/work/dir",
                 List.of("a.c", "data/in.txt"),
-                new Timeouts(Duration.ofSeconds(90), Duration.ofMillis(1500), Duration.ofHours(1)),
+                new Timeouts(Duration.ofSeconds(90), Duration.ofMillis(1500), Duration.ofHours(1)), MpiImplementation.MPICH,
                 List.of(new Step.Cc(List.of("-o", "a", "a.c")),
                         new Step.Broadcast(List.of("a", "/work/dir/data/in.txt")),
                         new Step.Mpi(Step.Launcher.RUN, List.of("--map-by", "node"), "./a",
@@ -27,7 +27,7 @@ class PlanCodecTest {
     @Test
     void toJson_thenParse_keepsDefaults() {
         JobSpec spec = JobSpecValidator.validate(new JobSpec(1, "defaults", 1, OptionalInt.empty(),
-                JobSpec.DEFAULT_WORKING_DIR, List.of(), Timeouts.defaults(), List.of(new Step.Sh("true"))));
+                JobSpec.DEFAULT_WORKING_DIR, List.of(), Timeouts.defaults(), MpiImplementation.AUTO, List.of(new Step.Sh("true"))));
 
         assertThat(PlanParser.parse(PlanCodec.toJson(spec), "plan.json")).isEqualTo(spec);
     }

@@ -84,6 +84,14 @@ class PlanParserTest {
     }
 
     @Test
+    void parse_whenMpiPinned_readsIt() {
+        assertThat(parse("name: t\nnodes: 2\nmpi: mpich\nsteps:\n  - sh: x\n").mpi()).isEqualTo(MpiImplementation.MPICH);
+        assertThat(parse(C_HELLO).mpi()).isEqualTo(MpiImplementation.AUTO);
+        assertThatThrownBy(() -> parse("name: t\nnodes: 2\nmpi: lam\nsteps:\n  - sh: x\n"))
+                .hasMessageContaining("job.yaml line 3: mpi: 'lam' is not an MPI implementation: use auto, openmpi or mpich");
+    }
+
+    @Test
     void parse_whenUnknownTopLevelField_failsNamingFieldLineAndSuggestion() {
         assertThatThrownBy(() -> parse("name: t\nnode: 2\nsteps:\n  - sh: x\n"))
                 .isInstanceOf(PlanException.class)

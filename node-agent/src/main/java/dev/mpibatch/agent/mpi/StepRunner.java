@@ -10,9 +10,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.mpibatch.agent.rendezvous.Roster;
 import dev.mpibatch.agent.ssh.Broadcaster;
-import dev.mpibatch.agent.ssh.ClusterFiles;
 import dev.mpibatch.plan.Step;
 
 /** Runs the plan's steps in order on the main node; the first failure stops the plan and gives its exit code. */
@@ -21,23 +19,23 @@ public final class StepRunner {
 
     private final Path workDir;
     private final Map<String, String> env;
-    private final ClusterFiles files;
+    private final MpiDriver driver;
+    private final MpiCluster cluster;
     private final Broadcaster broadcaster;
     private final Duration stepTimeout;
     private final OutputSink sink;
-    private final Roster roster;
 
     /**
      * @param env         the whole environment of the steps' programs (the agent's plus the cluster's)
      * @param broadcaster copies files to the other nodes; {@code null} when all nodes share one file system
      */
-    public StepRunner(Path workDir, Map<String, String> env, ClusterFiles files, Roster roster, Broadcaster broadcaster,
-                      Duration stepTimeout, OutputSink sink) {
-        this.roster = roster;
+    public StepRunner(Path workDir, Map<String, String> env, MpiDriver driver, MpiCluster cluster,
+                      Broadcaster broadcaster, Duration stepTimeout, OutputSink sink) {
         this.sink = sink;
         this.workDir = workDir;
         this.env = Map.copyOf(env);
-        this.files = files;
+        this.driver = driver;
+        this.cluster = cluster;
         this.broadcaster = broadcaster;
         this.stepTimeout = stepTimeout;
     }
@@ -66,38 +64,22 @@ public final class StepRunner {
         }
         List<String> command = command(step);
         LOG.info("step {}/{} {}: {}", number, total, step.type(), String.join(" ", command));
-        OutputSink output = labelsRanks(step) ? new OpenMpiOutputLabeler(roster, sink) : sink;
+        OutputSink output = step instanceof Step.Mpi mpi ? driver.output(mpi, cluster, sink) : sink;
         return new ProcessRunner(workDir, env, output).run(command, stepTimeout);
     }
 
     /** The argv of a step that runs a program. */
     List<String> command(Step step) {
-        List<String> command = new ArrayList<>();
         if (step instanceof Step.Cc cc) {
-            command.add(MpiCommands.openMpi("mpicc", env()));
-            command.addAll(cc.args());
-        } else if (step instanceof Step.Mpi mpi) {
-            command.add(MpiCommands.openMpi(mpi.launcher().command(), env()));
-            command.add("--hostfile");
-            command.add(files.hostfile().toString());
-            if (labelsRanks(step)) {
-                command.addAll(OpenMpiOutputLabeler.OPTIONS);
-            }
-            command.addAll(mpi.args());
-            command.add(mpi.program());
-            command.addAll(mpi.programArgs());
-        } else if (step instanceof Step.Sh sh) {
-            command.add("sh");
-            command.add("-c");
-            command.add(sh.command());
-        } else {
-            throw new IllegalArgumentException("not a program step: " + step.type());
+            return driver.compile(cc.args());
         }
-        return command;
-    }
-
-    private static boolean labelsRanks(Step step) {
-        return step instanceof Step.Mpi mpi && !OpenMpiOutputLabeler.userChoseOutputFormat(mpi.args());
+        if (step instanceof Step.Mpi mpi) {
+            return driver.launch(mpi, cluster);
+        }
+        if (step instanceof Step.Sh sh) {
+            return List.of("sh", "-c", sh.command());
+        }
+        throw new IllegalArgumentException("not a program step: " + step.type());
     }
 
     private int broadcast(Step.Broadcast step) {
@@ -123,7 +105,4 @@ public final class StepRunner {
         }
     }
 
-    private Map<String, String> env() {
-        return env;
-    }
 }

@@ -26,8 +26,9 @@ class StepRunnerTest {
     private StepRunner runner(Duration timeout) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("GREETING", "hello from the cluster");
-        ClusterFiles files = new ClusterFiles(dir.resolve("ak"), dir.resolve("kh"), dir.resolve("cfg"), dir.resolve("hostfile"));
-        return new StepRunner(dir, env, files, new Roster("job", 1, List.of()), null, timeout,
+        MpiCluster cluster = new MpiCluster(new Roster("job", 1, List.of()), ClusterFiles.in(dir), "10.0.0.0/24", "eth0",
+                false, false);
+        return new StepRunner(dir, env, new OpenMpiDriver("4.1.4", ".openmpi"), cluster, null, timeout,
                 (text, stderr) -> {
                     synchronized (lines) {
                         lines.add((stderr ? "err: " : "out: ") + text);
@@ -82,12 +83,12 @@ class StepRunnerTest {
 
         List<String> command = runner.command(exec);
 
-        assertThat(command.get(0)).startsWith("mpiexec");
+        assertThat(command.get(0)).isEqualTo("mpiexec.openmpi");
         assertThat(command.subList(1, command.size())).containsExactly("--hostfile", dir.resolve("hostfile").toString(),
                 "--display-map", "--tag-output", "--map-by", "node", "./a", "$(id)", "a b");
         assertThat(runner.command(new Step.Mpi(Step.Launcher.RUN, List.of("--tag-output"), "./a", List.of())))
                 .containsOnlyOnce("--tag-output").doesNotContain("--display-map");
-        assertThat(runner.command(new Step.Cc(List.of("-o", "a", "a.c"))).get(0)).startsWith("mpicc");
+        assertThat(runner.command(new Step.Cc(List.of("-o", "a", "a.c")))).containsExactly("mpicc.openmpi", "-o", "a", "a.c");
     }
 
     @Test

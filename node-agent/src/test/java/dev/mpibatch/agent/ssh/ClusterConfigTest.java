@@ -6,13 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.mpibatch.agent.mpi.Hostfile;
-import dev.mpibatch.agent.mpi.MpiEnvironment;
 import dev.mpibatch.agent.rendezvous.NodeRecord;
 import dev.mpibatch.agent.rendezvous.Roster;
 
@@ -80,34 +77,22 @@ class ClusterConfigTest {
     }
 
     @Test
-    void hostfile_listsEveryNodeWithItsSlotsMainFirst() {
-        assertThat(Hostfile.openMpi(roster())).isEqualTo("10.0.0.2 slots=2\n10.0.0.3 slots=2\n10.0.0.4 slots=4\n");
-    }
-
-    @Test
     void clusterFiles_areWrittenPrivately() throws Exception {
         Files.writeString(dir.resolve("id_ed25519"), "x");
         ClusterFiles files = ClusterFiles.write(dir, roster(), 0, new SshKeyPair(dir.resolve("id_ed25519"), key('A', "u0")));
 
+        files.writeHostfile("10.0.0.2 slots=2\n");
         for (Path file : List.of(files.authorizedKeys(), files.knownHosts(), files.sshConfig(), files.hostfile())) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         }
-        assertThat(Files.readString(files.hostfile())).startsWith("10.0.0.2 slots=2");
     }
 
     @Test
-    void mpiEnvironment_pointsOpenMpiAtOurSshConfigAndSubnet() {
-        ClusterFiles files = new ClusterFiles(dir.resolve("ak"), dir.resolve("kh"), dir.resolve("ssh_config"), dir.resolve("hostfile"));
+    void clusterFiles_sshWrapperUsesTheClusterConfig() throws Exception {
+        Files.writeString(dir.resolve("id_ed25519"), "x");
+        ClusterFiles files = ClusterFiles.write(dir, roster(), 0, new SshKeyPair(dir.resolve("id_ed25519"), key('A', "u0")));
 
-        Map<String, String> root = MpiEnvironment.openMpi(files, "10.0.0.0/24", true, 3);
-        Map<String, String> user = MpiEnvironment.openMpi(files, "10.0.0.0/24", false, 3);
-
-        assertThat(root).containsEntry("OMPI_MCA_plm_rsh_args", "-F " + dir.resolve("ssh_config"))
-                .containsEntry("OMPI_MCA_btl_tcp_if_include", "10.0.0.0/24")
-                .containsEntry("OMPI_MCA_oob_tcp_if_include", "10.0.0.0/24")
-                .containsEntry("OMPI_ALLOW_RUN_AS_ROOT", "1").containsEntry("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
-                .containsEntry("MPI_BATCH_HOSTFILE", dir.resolve("hostfile").toString())
-                .containsEntry("MPI_BATCH_NUM_NODES", "3");
-        assertThat(user).doesNotContainKeys("OMPI_ALLOW_RUN_AS_ROOT", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM");
+        assertThat(Files.readString(files.ssh())).contains("exec ssh -F '" + files.sshConfig() + "' \"$@\"");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.ssh()))).isEqualTo("rwx------");
     }
 }

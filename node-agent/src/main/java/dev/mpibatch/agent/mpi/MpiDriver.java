@@ -1,0 +1,39 @@
+package dev.mpibatch.agent.mpi;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.mpibatch.plan.Step;
+
+/**
+ * How to drive one MPI implementation over the formed cluster: its hostfile format, its environment, its
+ * compiler and launcher command lines, and how to tell which node a line of output came from.
+ */
+public interface MpiDriver {
+
+    /** For messages: "Open MPI 4.1.4", "MPICH 4.0.2". */
+    String description();
+
+    /** The hostfile, main node first. */
+    String hostfile(MpiCluster cluster);
+
+    /** Environment for every step's programs. */
+    Map<String, String> environment(MpiCluster cluster);
+
+    /** The compiler command for a {@code cc} step. */
+    List<String> compile(List<String> args);
+
+    /** The launcher command for an {@code exec} or {@code run} step. */
+    List<String> launch(Step.Mpi step, MpiCluster cluster);
+
+    /** Where a launch step's output goes: labelled by node where this MPI can tell, else {@code sink} itself. */
+    OutputSink output(Step.Mpi step, MpiCluster cluster, OutputSink sink);
+
+    /** Facts for {@code sh} steps, the same for every MPI. */
+    static Map<String, String> clusterFacts(MpiCluster cluster) {
+        return Map.of("MPI_BATCH_HOSTFILE", cluster.files().hostfile().toString(),
+                "MPI_BATCH_SSH_CONFIG", cluster.files().sshConfig().toString(),
+                "MPI_BATCH_SSH", cluster.files().ssh().toString(),
+                "MPI_BATCH_NUM_NODES", Integer.toString(cluster.roster().nodes().size()));
+    }
+}
