@@ -82,4 +82,16 @@ class ExamplesIT {
                 "check passed: ring allreduce of 65536 doubles equals MPI Allreduce");
         assertThat(run.out()).doesNotContain("FAILED");
     }
+
+    @Test
+    void graph_distributedAlgorithmsMatchTheSingleProcessOnes() {
+        LocalRun run = example("graph");
+
+        assertThat(run.out()).contains("[node 0] graph: R-MAT scale 16, 65536 vertices, 524288 edges, seed 42, 6 ranks")
+                .containsPattern("check passed: BFS from vertex 0: \\d+ levels, \\d+ vertices reached")
+                .containsPattern("check passed: WCC: \\d+ components")
+                .containsPattern("check passed: PageRank: 20 iterations")
+                .contains("timing: bfs", "timing: wcc", "timing: pagerank");
+        assertThat(run.out()).doesNotContain("FAILED");
+    }
 }
