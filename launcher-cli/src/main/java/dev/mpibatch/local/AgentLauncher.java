@@ -19,8 +19,6 @@ import dev.mpibatch.agent.rendezvous.RendezvousStores;
 final class AgentLauncher {
     /** Sets the hostname and mounts the host's private directory, then becomes the agent. Values come as arguments, never spliced into the script. */
     private static final String HOST_SCRIPT = "hostname \"$1\" && mount --bind \"$2\" \"$3\" && shift 3 && exec \"$@\"";
-    private static final List<String> AGENT_JVM_OPTIONS =
-            List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx192m", "-Xshare:auto");
 
     private final LocalClusterOptions options;
     private final LocalLayout layout;
@@ -30,6 +28,7 @@ final class AgentLauncher {
     private final List<Host> hosts;
     private final boolean namespaces;
     private final List<Thread> pumps = new ArrayList<>();
+    private final Path entrypoint;
 
     AgentLauncher(LocalClusterOptions options, LocalLayout layout, Path planFile, String rendezvous, String jobId,
                   List<Host> hosts, boolean namespaces) {
@@ -40,6 +39,19 @@ final class AgentLauncher {
         this.jobId = jobId;
         this.hosts = hosts;
         this.namespaces = namespaces;
+        this.entrypoint = layout.root().resolve("mpi-batch-agent");
+    }
+
+    /** Puts the image's entrypoint script (a resource of this jar) where the hosts can run it. */
+    void installEntrypoint() {
+        try (var in = AgentLauncher.class.getResourceAsStream("mpi-batch-agent")) {
+            if (in == null) {
+                throw new IllegalStateException("the agent entrypoint script is missing from the mpi-batch jar: rebuild it");
+            }
+            java.nio.file.Files.copy(in, entrypoint, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + entrypoint + ": " + e.getMessage(), e);
+        }
     }
 
     Process start(Host host, Runnable beforeOutputLine) {
@@ -76,10 +88,8 @@ final class AgentLauncher {
                     "sh", "-c", HOST_SCRIPT, "sh", host.hostname(), host.privateDir().toString(),
                     layout.mountPoint().toString()));
         }
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(AGENT_JVM_OPTIONS);
-        command.add("-jar");
-        command.add(options.agentJar().toAbsolutePath().toString());
+        command.add("sh");
+        command.add(entrypoint.toString());
         return command;
     }
 
@@ -101,6 +111,8 @@ final class AgentLauncher {
         if (host.index() != 0) {
             env.put(AgentEnv.MAIN_NODE_ADDRESS, main.address());
         }
+        env.put("MPI_BATCH_AGENT_JAR", options.agentJar().toAbsolutePath().toString());
+        env.put("MPI_BATCH_JAVA", ProcessHandle.current().info().command().orElse("java"));
         env.put(AgentEnv.PLAN, planFile.toString());
         env.put(AgentEnv.RENDEZVOUS, rendezvous);
         options.endpointUrl().ifPresent(url -> env.put(AgentEnv.S3_ENDPOINT, endpointSeenFromHosts(url)));

@@ -86,6 +86,7 @@ class LocalClusterPartsTest {
         assertThat(launcher.command(hosts.get(1))).startsWith("ip", "netns", "exec", "mpib-abc123-1", "unshare", "--uts",
                 "--mount", "--propagation", "private", "--", "sh", "-c");
         assertThat(launcher.command(hosts.get(1))).contains("job-1", "/run/mpi-batch/local-abc123/hosts/1",
-                "/run/mpi-batch/local-abc123/node", "-jar");
+                "/run/mpi-batch/local-abc123/node").endsWith("sh", "/run/mpi-batch/local-abc123/mpi-batch-agent");
+        assertThat(worker).containsEntry("MPI_BATCH_AGENT_JAR", Path.of("agent.jar").toAbsolutePath().toString());
     }
 }

@@ -21,6 +21,15 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--version")) {
+            System.out.println("mpi-batch-agent " + version());
+            return;
+        }
+        if (args.length > 0) {
+            System.err.println("mpi-batch-agent takes no arguments (only --version): its settings come from the "
+                    + "environment that AWS Batch and mpi-batch set");
+            System.exit(AgentExit.BAD_INPUT);
+        }
         configureLogging();
         System.exit(run(System.getenv()));
     }
@@ -28,10 +37,6 @@ public final class AgentMain {
     /** Runs the agent with {@code env} as its environment and returns its exit code. */
     static int run(Map<String, String> env) {
         Logger log = LoggerFactory.getLogger(AgentMain.class);
-        if (env.containsKey("MPI_BATCH_AGENT_VERSION_ONLY")) {
-            System.out.println("mpi-batch-agent " + version());
-            return AgentExit.OK;
-        }
         try {
             AgentSettings settings = AgentSettings.from(env);
             JobSpec spec = PlanLoader.load(settings.plan(), () -> RendezvousStores.s3Client(settings.s3Endpoint()));

@@ -1,0 +1,61 @@
+package dev.mpibatch.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * No Docker engine runs here, so the image recipe is checked against the build: the jar it copies is the one Maven
+ * makes, its entrypoint is the script local clusters run, its packages come from the script CI runs.
+ */
+class DockerfileTest {
+    private static final Path ROOT = Path.of("..");
+
+    private static String read(String file) throws Exception {
+        return Files.readString(ROOT.resolve(file));
+    }
+
+    @Test
+    void dockerfile_copiesTheAgentJarMavenBuilds() throws Exception {
+        String dockerfile = read("Dockerfile");
+        Matcher finalName = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(read("node-agent/pom.xml"));
+        assertThat(finalName.find()).isTrue();
+        String jar = "node-agent/target/" + finalName.group(1) + ".jar";
+
+        assertThat(dockerfile).contains("COPY --from=build /src/" + jar + " /opt/mpi-batch/mpi-batch-agent.jar");
+        assertThat(read("docker/mpi-batch-agent")).contains("${MPI_BATCH_AGENT_JAR:-/opt/mpi-batch/mpi-batch-agent.jar}");
+    }
+
+    @Test
+    void dockerfile_entrypointIsTheScriptLocalClustersRun() throws Exception {
+        String dockerfile = read("Dockerfile");
+
+        assertThat(dockerfile).contains("COPY docker/mpi-batch-agent /opt/mpi-batch/mpi-batch-agent")
+                .contains("ENTRYPOINT [\"/opt/mpi-batch/mpi-batch-agent\"]");
+        assertThat(AgentLauncher.class.getResourceAsStream("mpi-batch-agent").readAllBytes())
+                .isEqualTo(Files.readAllBytes(ROOT.resolve("docker/mpi-batch-agent")));
+        assertThat(Files.isExecutable(ROOT.resolve("docker/mpi-batch-agent"))).isTrue();
+    }
+
+    @Test
+    void dockerfileAndCi_installWithTheSameScript() throws Exception {
+        assertThat(read("Dockerfile")).contains("COPY docker/install-runtime.sh /opt/mpi-batch/install-runtime.sh")
+                .contains("RUN bash /opt/mpi-batch/install-runtime.sh --with-jre");
+        assertThat(read(".ci/run")).contains("bash docker/install-runtime.sh");
+        assertThat(read("docker/install-runtime.sh")).contains("openmpi-bin", "mpich", "openssh-server",
+                "python3-mpi4py", "python3-numpy", "gcc");
+    }
+
+    @Test
+    void dockerfile_bakesNoKeysAndKeepsHostKeyChecking() throws Exception {
+        String dockerfile = read("Dockerfile") + read("docker/mpi-batch-agent") + read("docker/install-runtime.sh");
+
+        assertThat(dockerfile).doesNotContain("ssh-keygen").doesNotContain("StrictHostKeyChecking no")
+                .doesNotContain("id_rsa").doesNotContain("id_ed25519");
+    }
+}
