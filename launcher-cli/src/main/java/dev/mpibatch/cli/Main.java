@@ -25,6 +25,7 @@ public final class Main {
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .setExitCodeExceptionMapper(Main::exitCode)
+                .setDefaultValueProvider(new ConfigDefaults(env, java.nio.file.Path.of("").toAbsolutePath()))
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     err.println("mpi-batch: " + message(e));
                     if (root.verbose) {
@@ -45,7 +46,8 @@ public final class Main {
         if (e instanceof PlanException || e instanceof IllegalArgumentException) {
             return ExitCodes.USAGE;
         }
-        if (e instanceof RendezvousException || e instanceof software.amazon.awssdk.core.exception.SdkException) {
+        if (e instanceof RendezvousException || e instanceof software.amazon.awssdk.core.exception.SdkException
+                || e instanceof dev.mpibatch.launcher.LauncherException) {
             return ExitCodes.REMOTE;
         }
         return ExitCodes.INTERNAL;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** The root command: its subcommands do the work. */
 @Command(name = "mpi-batch", mixinStandardHelpOptions = true, versionProvider = MpiBatchCommand.Version.class,
         description = "Run MPI programs on AWS Batch multi-node parallel jobs, or on a local multi-host cluster.",
-        subcommands = {LocalCommand.class})
+        subcommands = {LocalCommand.class, SubmitCommand.class, StatusCommand.class, LogsCommand.class,
+                CancelCommand.class, ListCommand.class})
 public final class MpiBatchCommand implements Runnable {
     final PrintStream out;
     final PrintStream err;
@@ -27,7 +28,7 @@ public final class MpiBatchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a command: local");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a command: local, submit, status, logs, cancel or list");
     }
 
     /** The version from the jar's manifest. */

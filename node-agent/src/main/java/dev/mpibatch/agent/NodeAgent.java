@@ -76,6 +76,8 @@ public final class NodeAgent {
         Path stateDir = privateDirectory(settings.stateDir());
         Path workDir = Path.of(spec.workingDir());
         createDirectories(workDir);
+        settings.files().ifPresent(location -> StagedFiles.fetch(location, spec.files(), workDir,
+                () -> RendezvousStores.s3Client(settings.s3Endpoint(), baseEnvironment)));
         ClusterAddress address = settings.address().map(AddressFinder::forAddress)
                 .orElseGet(() -> AddressFinder.find(settings.subnet()));
         String hostname = Hostname.current();

@@ -1,0 +1,23 @@
+package dev.mpibatch.cli;
+
+import java.util.Map;
+import java.util.Optional;
+
+import dev.mpibatch.launcher.aws.AwsClients;
+import picocli.CommandLine.Option;
+
+/** Where AWS is: shared by every command that calls it. */
+final class AwsMixin {
+    @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: AWS_REGION or the SDK's configuration).")
+    String region;
+
+    @Option(names = "--endpoint-url", paramLabel = "URL", description = "Send every AWS request here (an emulator such as moto).")
+    String endpointUrl;
+
+    @Option(names = "--profile", paramLabel = "NAME", description = "Named AWS profile for credentials.")
+    String profile;
+
+    AwsClients clients(Map<String, String> env) {
+        return new AwsClients(Optional.ofNullable(region), Optional.ofNullable(endpointUrl), Optional.ofNullable(profile), env);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.mpibatch.cli;
+
+import dev.mpibatch.launcher.LauncherSettings;
+import dev.mpibatch.launcher.MpiBatchLauncher;
+import dev.mpibatch.launcher.aws.AwsClients;
+
+/** Launchers for commands that only look at or stop existing jobs (no queue, image or bucket needed). */
+final class Launchers {
+    private Launchers() {
+    }
+
+    static MpiBatchLauncher forQueries(AwsClients clients) {
+        LauncherSettings none = LauncherSettings.builder().queue("-").image("-").bucket("unused").build();
+        return new MpiBatchLauncher(clients.batch(), clients.s3(), clients.logs(), none);
+    }
+}

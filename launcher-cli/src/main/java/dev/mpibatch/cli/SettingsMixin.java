@@ -1,0 +1,85 @@
+package dev.mpibatch.cli;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.mpibatch.launcher.LauncherSettings;
+import dev.mpibatch.plan.DurationText;
+import picocli.CommandLine.Option;
+
+/** Where and how a job runs on Batch. */
+final class SettingsMixin {
+    @Option(names = "--queue", paramLabel = "QUEUE", description = "Batch job queue (MPI_BATCH_QUEUE, config 'queue').")
+    String queue;
+
+    @Option(names = "--image", paramLabel = "IMAGE", description = "Node image URI (MPI_BATCH_IMAGE).")
+    String image;
+
+    @Option(names = "--bucket", paramLabel = "BUCKET", description = "S3 bucket for plans, files and rendezvous (MPI_BATCH_BUCKET).")
+    String bucket;
+
+    @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "mpi-batch", description = "Key prefix in the bucket (default: ${DEFAULT-VALUE}).")
+    String prefix;
+
+    @Option(names = "--job-role-arn", paramLabel = "ARN", description = "IAM role of the containers.")
+    String jobRoleArn;
+
+    @Option(names = "--vcpus", paramLabel = "N", defaultValue = "1", description = "vCPUs per node (default: ${DEFAULT-VALUE}).")
+    int vcpus;
+
+    @Option(names = "--memory", paramLabel = "MiB", defaultValue = "2048", description = "Memory per node in MiB (default: ${DEFAULT-VALUE}).")
+    int memory;
+
+    @Option(names = "--gpus", paramLabel = "N", defaultValue = "0", description = "GPUs per node.")
+    int gpus;
+
+    @Option(names = "--efa", description = "Attach the EFA device (and lift the memlock limit).")
+    boolean efa;
+
+    @Option(names = "--instance-type", paramLabel = "TYPE", description = "Instance type for the nodes.")
+    String instanceType;
+
+    @Option(names = "--retry-attempts", paramLabel = "N", defaultValue = "1", description = "Batch attempts, 1 to 10.")
+    int retryAttempts;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Attempt timeout (e.g. 2h), at least 60s.")
+    String timeout;
+
+    @Option(names = "--share-identifier", paramLabel = "ID", description = "Fair-share identifier.")
+    String shareIdentifier;
+
+    @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Tag for the job and its definition (repeatable).")
+    Map<String, String> tags = new LinkedHashMap<>();
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Environment variable for every node (repeatable).")
+    Map<String, String> environment = new LinkedHashMap<>();
+
+    LauncherSettings settings() {
+        LauncherSettings.Builder builder = LauncherSettings.builder()
+                .queue(required(queue, "--queue", "MPI_BATCH_QUEUE"))
+                .image(image == null ? "" : image)
+                .bucket(required(bucket, "--bucket", "MPI_BATCH_BUCKET"))
+                .prefix(prefix).jobRoleArn(jobRoleArn).vcpus(vcpus).memoryMiB(memory).gpus(gpus).efa(efa)
+                .instanceType(instanceType).retryAttempts(retryAttempts).shareIdentifier(shareIdentifier)
+                .tags(tags).environment(environment);
+        if (timeout != null) {
+            Duration duration;
+            try {
+                duration = DurationText.parse(timeout);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--timeout " + e.getMessage());
+            }
+            builder.attemptTimeout(duration);
+        }
+        return builder.build();
+    }
+
+    private static String required(String value, String flag, String env) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(flag + " is required: pass it, set " + env + ", or put '"
+                    + flag.substring(2) + "=...' in ~/.mpi-batch/config");
+        }
+        return value;
+    }
+}

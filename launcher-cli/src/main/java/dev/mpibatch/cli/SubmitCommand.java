@@ -1,0 +1,102 @@
+package dev.mpibatch.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.mpibatch.launcher.JobHandle;
+import dev.mpibatch.launcher.JobResult;
+import dev.mpibatch.launcher.JobState;
+import dev.mpibatch.launcher.MpiBatchLauncher;
+import dev.mpibatch.launcher.Submission;
+import dev.mpibatch.launcher.aws.AwsClients;
+import dev.mpibatch.launcher.aws.SdkJson;
+import dev.mpibatch.plan.JobSpec;
+import dev.mpibatch.plan.PlanParser;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code mpi-batch submit JOBFILE}: the job as a multi-node parallel job on AWS Batch. */
+@Command(name = "submit", mixinStandardHelpOptions = true,
+        description = "Register the job definition, stage the plan and files in S3, submit; with --wait follow it to the end.")
+final class SubmitCommand implements Callable<Integer> {
+    @ParentCommand
+    MpiBatchCommand parent;
+
+    @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML or JSON).")
+    Path jobFile;
+
+    @Option(names = "--nodes", paramLabel = "N", description = "Number of nodes (overrides the job file's nodes).")
+    Integer nodes;
+
+    @Option(names = "--wait", description = "Follow the job: states, nodes, every node's logs; exit with its result.")
+    boolean waitForEnd;
+
+    @Option(names = "--dry-run", description = "Print the job definition and SubmitJob request as JSON; call no AWS API.")
+    boolean dryRun;
+
+    @Mixin
+    SettingsMixin settings;
+
+    @Mixin
+    AwsMixin aws;
+
+    @Override
+    public Integer call() {
+        if (dryRun && waitForEnd) {
+            throw new IllegalArgumentException("--dry-run and --wait exclude each other: a dry run submits nothing");
+        }
+        JobSpec spec = PlanParser.parse(jobFile);
+        if (nodes != null) {
+            spec = spec.withNodes(nodes);
+        }
+        Path jobDir = jobFile.toAbsolutePath().getParent();
+        var launcherSettings = settings.settings();
+        AwsClients clients = aws.clients(parent.env);
+        if (dryRun) {
+            return printDryRun(spec, jobDir, launcherSettings);
+        }
+        try (MpiBatchLauncher launcher = new MpiBatchLauncher(clients.batch(), clients.s3(), clients.logs(), launcherSettings)) {
+            JobHandle job = launcher.submit(spec, jobDir);
+            parent.out.println(job.jobId());
+            parent.out.flush();
+            if (!waitForEnd) {
+                parent.err.println("submitted " + spec.name() + " on " + spec.nodes() + " nodes to " + launcherSettings.queue()
+                        + "; follow it with: mpi-batch logs " + job.jobId() + " --all --follow");
+                return ExitCodes.OK;
+            }
+            return follow(job);
+        }
+    }
+
+    private int follow(JobHandle job) {
+        job.addListener(new FollowPrinter(parent.out, parent.err));
+        JobResult result;
+        try {
+            result = job.completion().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        String code = result.exitCode().isPresent() ? ", exit code " + result.exitCode().getAsInt() : "";
+        parent.err.println("job " + result.jobId() + " " + result.state() + code
+                + (result.statusReason().isEmpty() ? "" : ": " + result.statusReason()));
+        return result.state() == JobState.SUCCEEDED ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+    }
+
+    private int printDryRun(JobSpec spec, Path jobDir, dev.mpibatch.launcher.LauncherSettings launcherSettings) {
+        // Clients are never built: a dry run must work without credentials or network.
+        Submission submission = new MpiBatchLauncher(NoAws.batch(), NoAws.s3(), NoAws.logs(), launcherSettings).plan(spec, jobDir);
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.set("registerJobDefinition", SdkJson.toJson(submission.definition()));
+        json.set("submitJob", SdkJson.toJson(submission.submit()));
+        json.set("stagedObjects", SdkJson.toJson(submission.staged()));
+        parent.out.println(SdkJson.write(json));
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,240 @@
+package dev.mpibatch.launcher;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.mpibatch.agent.AgentEnv;
+import dev.mpibatch.agent.rendezvous.Sleeper;
+import dev.mpibatch.launcher.aws.BatchJobHandle;
+import dev.mpibatch.launcher.aws.JobDefinitions;
+import dev.mpibatch.launcher.aws.SdkJson;
+import dev.mpibatch.launcher.aws.Staging;
+import dev.mpibatch.plan.JobSpec;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.batch.model.ContainerOverrides;
+import software.amazon.awssdk.services.batch.model.JobDetail;
+import software.amazon.awssdk.services.batch.model.JobSummary;
+import software.amazon.awssdk.services.batch.model.KeyValuePair;
+import software.amazon.awssdk.services.batch.model.NodeOverrides;
+import software.amazon.awssdk.services.batch.model.NodePropertyOverride;
+import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Submits MPI jobs to AWS Batch as multi-node parallel jobs and follows them. Built from the AWS clients you give it,
+ * so credentials, region and endpoints are yours to choose.
+ *
+ * <pre>{@code
+ * LauncherSettings settings = LauncherSettings.builder().queue("mpi").image(image).bucket("my-bucket").build();
+ * try (MpiBatchLauncher launcher = new MpiBatchLauncher(batch, s3, logs, settings)) {
+ *     JobHandle job = launcher.submit(PlanParser.parse(jobFile), jobFile.getParent());
+ *     JobResult result = job.completion().join();
+ * }
+ * }</pre>
+ */
+public final class MpiBatchLauncher implements AutoCloseable {
+    /** SubmitJob requests are limited to 30 KiB. */
+    public static final int MAX_SUBMIT_BYTES = 30 * 1024;
+
+    private final BatchClient batch;
+    private final S3Client s3;
+    private final CloudWatchLogsClient logs;
+    private final LauncherSettings settings;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Duration pollInterval;
+
+    public MpiBatchLauncher(BatchClient batch, S3Client s3, CloudWatchLogsClient logs, LauncherSettings settings) {
+        this(batch, s3, logs, settings, Clock.systemUTC(), Sleeper.system(), Duration.ofSeconds(5));
+    }
+
+    /** With an injected clock, sleeper and poll interval (tests). */
+    public MpiBatchLauncher(BatchClient batch, S3Client s3, CloudWatchLogsClient logs, LauncherSettings settings,
+                            Clock clock, Sleeper sleeper, Duration pollInterval) {
+        this.batch = Objects.requireNonNull(batch, "batch");
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        this.logs = Objects.requireNonNull(logs, "logs");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.pollInterval = pollInterval;
+    }
+
+    /** What {@link #submit} would send, without calling AWS; throws for input that AWS would refuse. */
+    public Submission plan(JobSpec spec, Path jobDir) {
+        return plan(spec, jobDir, Staging.forJob(settings.bucket(), settings.prefix(), spec, clock));
+    }
+
+    private Submission plan(JobSpec spec, Path jobDir, Staging staging) {
+        Staging.checkFiles(spec, jobDir);
+        var definition = JobDefinitions.request(spec, settings);
+        int definitionBytes = SdkJson.write(SdkJson.toJson(definition)).getBytes(StandardCharsets.UTF_8).length;
+        if (definitionBytes > JobDefinitions.MAX_BYTES) {
+            throw new IllegalArgumentException("the job definition would be " + definitionBytes + " bytes, over Batch's "
+                    + JobDefinitions.MAX_BYTES + ": use fewer or shorter tags");
+        }
+        SubmitJobRequest submit = submitRequest(spec, definition.jobDefinitionName(), staging);
+        int submitBytes = SdkJson.write(SdkJson.toJson(submit)).getBytes(StandardCharsets.UTF_8).length;
+        if (submitBytes > MAX_SUBMIT_BYTES) {
+            throw new IllegalArgumentException("the SubmitJob request would be " + submitBytes + " bytes, over Batch's "
+                    + MAX_SUBMIT_BYTES + ": pass less environment or fewer tags (the plan itself goes to S3)");
+        }
+        return new Submission(definition, submit, staging.keys(spec));
+    }
+
+    /**
+     * Registers (or reuses) the job definition, stages the plan and files in S3, and submits the job.
+     *
+     * @throws IllegalArgumentException for bad input, before any AWS request
+     * @throws LauncherException        when AWS refuses; nothing staged is left behind
+     */
+    public JobHandle submit(JobSpec spec, Path jobDir) {
+        Staging staging = Staging.forJob(settings.bucket(), settings.prefix(), spec, clock);
+        Submission submission = plan(spec, jobDir, staging);
+        aws(() -> checkQueue(), "check the job queue " + settings.queue());
+        String definitionArn = aws(() -> JobDefinitions.register(batch, submission.definition()).arn(),
+                "register the job definition " + submission.definition().jobDefinitionName());
+        aws(() -> {
+            staging.upload(s3, spec, jobDir);
+            return null;
+        }, "upload the plan to s3://" + settings.bucket() + "/" + staging.key());
+        try {
+            String jobId = batch.submitJob(submission.submit().toBuilder().jobDefinition(definitionArn).build()).jobId();
+            return attach(jobId);
+        } catch (SdkException e) {
+            staging.deleteAll(s3);
+            throw new LauncherException("cannot submit to job queue " + settings.queue() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A handle on a job submitted earlier. */
+    public JobHandle attach(String jobId) {
+        return new BatchJobHandle(batch, logs, jobId, sleeper, pollInterval);
+    }
+
+    /** Hands every log line the job's nodes have written so far to {@code listener}, in time order, then returns. */
+    public void logs(String jobId, JobHandle.Listener listener) {
+        aws(() -> {
+            new BatchJobHandle(batch, logs, jobId, sleeper, pollInterval).readLogsOnce(listener);
+            return null;
+        }, "read the logs of job " + jobId);
+    }
+
+    /** The job and its nodes, as Batch describes them. */
+    public JobStatus status(String jobId) {
+        List<JobDetail> jobs = aws(() -> batch.describeJobs(b -> b.jobs(jobId)).jobs(), "describe job " + jobId);
+        if (jobs.isEmpty()) {
+            throw new LauncherException("job " + jobId + " not found in this region: check the id, --region and "
+                    + "--endpoint-url ('mpi-batch list --queue Q' lists jobs)");
+        }
+        List<JobSummary> nodes = aws(() -> batch.listJobs(b -> b.multiNodeJobId(jobId)).jobSummaryList(),
+                "list the nodes of job " + jobId);
+        return new JobStatus(jobs.get(0), nodes);
+    }
+
+    /** Jobs in the queue, newest first; {@code status} empty for every status. */
+    public List<JobSummary> list(String queue, java.util.Optional<String> status) {
+        List<String> statuses = status.map(List::of).orElse(
+                List.of("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"));
+        List<JobSummary> jobs = new ArrayList<>();
+        for (String s : statuses) {
+            jobs.addAll(aws(() -> batch.listJobs(b -> b.jobQueue(queue).jobStatus(s)).jobSummaryList(),
+                    "list jobs in queue " + queue));
+        }
+        jobs.sort((a, b) -> Long.compare(b.createdAt() == null ? 0 : b.createdAt(), a.createdAt() == null ? 0 : a.createdAt()));
+        return jobs;
+    }
+
+    /** Stops a job whatever its state; returns false when it had ended already. */
+    public boolean cancel(String jobId, String reason) {
+        JobStatus status = status(jobId);
+        if (JobState.fromBatch(status.job().statusAsString()).isFinal()) {
+            return false;
+        }
+        aws(() -> {
+            batch.terminateJob(b -> b.jobId(jobId).reason(reason));
+            return null;
+        }, "terminate job " + jobId);
+        return true;
+    }
+
+    public LauncherSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        batch.close();
+        s3.close();
+        logs.close();
+    }
+
+    private SubmitJobRequest submitRequest(JobSpec spec, String definitionName, Staging staging) {
+        List<KeyValuePair> environment = new ArrayList<>();
+        environment.add(pair(AgentEnv.PLAN, staging.planUri()));
+        if (!spec.files().isEmpty()) {
+            environment.add(pair(AgentEnv.FILES, staging.filesUri()));
+        }
+        environment.add(pair(AgentEnv.RENDEZVOUS, "s3://" + settings.bucket() + "/"
+                + (settings.prefix().isEmpty() ? "" : settings.prefix() + "/") + "rendezvous"));
+        settings.environment().forEach((k, v) -> environment.add(pair(k, v)));
+        SubmitJobRequest.Builder submit = SubmitJobRequest.builder()
+                .jobName(spec.name())
+                .jobQueue(settings.queue())
+                .jobDefinition(definitionName)
+                .nodeOverrides(NodeOverrides.builder().numNodes(spec.nodes())
+                        .nodePropertyOverrides(NodePropertyOverride.builder().targetNodes("0:")
+                                .containerOverrides(ContainerOverrides.builder().environment(environment).build())
+                                .build())
+                        .build())
+                .retryStrategy(r -> r.attempts(settings.retryAttempts()))
+                .propagateTags(true)
+                .tags(settings.tags());
+        settings.attemptTimeout().ifPresent(t -> submit.timeout(b -> b.attemptDurationSeconds((int) t.toSeconds())));
+        settings.shareIdentifier().ifPresent(submit::shareIdentifier);
+        return submit.build();
+    }
+
+    private void checkQueue() {
+        var queues = batch.describeJobQueues(b -> b.jobQueues(settings.queue())).jobQueues();
+        if (queues.isEmpty()) {
+            throw new LauncherException("job queue '" + settings.queue() + "' not found: 'aws batch describe-job-queues' "
+                    + "lists the queues of this region (check --region, or deploy infra/ and run 'mpi-batch configure')");
+        }
+    }
+
+    private static KeyValuePair pair(String name, String value) {
+        return KeyValuePair.builder().name(name).value(value).build();
+    }
+
+    private static <T> T aws(java.util.function.Supplier<T> call, String what) {
+        try {
+            return call.get();
+        } catch (SdkException e) {
+            throw new LauncherException("cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void aws(Runnable call, String what) {
+        aws(() -> {
+            call.run();
+            return null;
+        }, what);
+    }
+
+    /** Environment of a submission, for tests and --dry-run readers. */
+    public static Map<String, String> environmentOf(SubmitJobRequest submit) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        submit.nodeOverrides().nodePropertyOverrides().forEach(o -> o.containerOverrides().environment()
+                .forEach(p -> env.put(p.name(), p.value())));
+        return env;
+    }
+}

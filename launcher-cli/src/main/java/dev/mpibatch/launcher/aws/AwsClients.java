@@ -1,0 +1,92 @@
+package dev.mpibatch.launcher.aws;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The AWS clients of the CLI: region and endpoint as given, credentials from a profile, from the environment it was
+ * handed, or the SDK's default chain. Credentials are never printed.
+ *
+ * @param region      the region, if given
+ * @param endpointUrl an endpoint for every service (an emulator), if given
+ * @param profile     a named profile, if given
+ * @param environment the environment (AWS_* variables)
+ */
+public record AwsClients(Optional<String> region, Optional<String> endpointUrl, Optional<String> profile,
+                         Map<String, String> environment) {
+
+    public BatchClient batch() {
+        var builder = BatchClient.builder().region(resolvedRegion()).credentialsProvider(credentials())
+                .httpClientBuilder(http()).overrideConfiguration(retries());
+        endpointUrl.ifPresent(url -> builder.endpointOverride(URI.create(url)));
+        return builder.build();
+    }
+
+    public S3Client s3() {
+        var builder = S3Client.builder().region(resolvedRegion()).credentialsProvider(credentials())
+                .httpClientBuilder(http()).overrideConfiguration(retries());
+        endpointUrl.ifPresent(url -> builder.endpointOverride(URI.create(url)).forcePathStyle(true));
+        return builder.build();
+    }
+
+    public CloudWatchLogsClient logs() {
+        var builder = CloudWatchLogsClient.builder().region(resolvedRegion()).credentialsProvider(credentials())
+                .httpClientBuilder(http()).overrideConfiguration(retries());
+        endpointUrl.ifPresent(url -> builder.endpointOverride(URI.create(url)));
+        return builder.build();
+    }
+
+    public Region resolvedRegion() {
+        Optional<String> named = region.or(() -> Optional.ofNullable(environment.get("AWS_REGION")))
+                .or(() -> Optional.ofNullable(environment.get("AWS_DEFAULT_REGION")));
+        if (named.isPresent()) {
+            return Region.of(named.get());
+        }
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion();
+        } catch (SdkClientException e) {
+            throw new IllegalArgumentException("no AWS region: pass --region, set AWS_REGION, or configure one with "
+                    + "'aws configure'");
+        }
+    }
+
+    private AwsCredentialsProvider credentials() {
+        if (profile.isPresent()) {
+            return ProfileCredentialsProvider.create(profile.get());
+        }
+        String id = environment.get("AWS_ACCESS_KEY_ID");
+        String secret = environment.get("AWS_SECRET_ACCESS_KEY");
+        if (id != null && secret != null) {
+            String token = environment.get("AWS_SESSION_TOKEN");
+            return StaticCredentialsProvider.create(token == null ? AwsBasicCredentials.create(id, secret)
+                    : AwsSessionCredentials.create(id, secret, token));
+        }
+        return DefaultCredentialsProvider.create();
+    }
+
+    private static UrlConnectionHttpClient.Builder http() {
+        return UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(60));
+    }
+
+    private static ClientOverrideConfiguration retries() {
+        return ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build();
+    }
+}

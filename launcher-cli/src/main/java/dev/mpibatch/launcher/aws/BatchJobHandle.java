@@ -1,0 +1,224 @@
+package dev.mpibatch.launcher.aws;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.mpibatch.agent.rendezvous.Sleeper;
+import dev.mpibatch.launcher.JobHandle;
+import dev.mpibatch.launcher.JobResult;
+import dev.mpibatch.launcher.JobState;
+import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.batch.model.AttemptDetail;
+import software.amazon.awssdk.services.batch.model.JobDetail;
+import software.amazon.awssdk.services.batch.model.JobSummary;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+
+/**
+ * Follows a multi-node job: its state, its nodes ({@code jobId#N}) and every node's log stream, interleaved by time.
+ */
+public final class BatchJobHandle implements JobHandle {
+    public static final String LOG_GROUP = "/aws/batch/job";
+
+    private final BatchClient batch;
+    private final CloudWatchLogsClient logs;
+    private final String jobId;
+    private final Sleeper sleeper;
+    private final Duration interval;
+    private final AtomicReference<JobState> state = new AtomicReference<>(JobState.SUBMITTED);
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<JobResult> completion = new CompletableFuture<>();
+    private final AtomicBoolean following = new AtomicBoolean();
+    private final Map<Integer, LogTail> tails = new HashMap<>();
+    private int lastRunning = -1;
+    private int lastTotal = -1;
+
+    public BatchJobHandle(BatchClient batch, CloudWatchLogsClient logs, String jobId, Sleeper sleeper, Duration interval) {
+        this.batch = batch;
+        this.logs = logs;
+        this.jobId = jobId;
+        this.sleeper = sleeper;
+        this.interval = interval;
+    }
+
+    @Override
+    public String jobId() {
+        return jobId;
+    }
+
+    @Override
+    public JobState state() {
+        return state.get();
+    }
+
+    @Override
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+        follow();
+    }
+
+    @Override
+    public CompletableFuture<JobResult> completion() {
+        follow();
+        return completion;
+    }
+
+    @Override
+    public void cancel(String reason) {
+        batch.terminateJob(b -> b.jobId(jobId).reason(reason));
+    }
+
+    /** Reads every node's log once, synchronously, for {@code listener} only (no following). */
+    public void readLogsOnce(Listener listener) {
+        listeners.add(listener);
+        try {
+            drainLogs(describe(jobId));
+        } finally {
+            listeners.remove(listener);
+        }
+    }
+
+    private void follow() {
+        if (following.compareAndSet(false, true)) {
+            Thread thread = new Thread(this::loop, "follow-" + jobId);
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    private void loop() {
+        try {
+            while (true) {
+                JobDetail job = describe(jobId);
+                JobState now = JobState.fromBatch(job.statusAsString());
+                nodes(job);
+                drainLogs(job);
+                if (now.isFinal()) {
+                    drainLogs(job);
+                    moveTo(now);
+                    completion.complete(new JobResult(jobId, now, exitCode(job),
+                            job.statusReason() == null ? "" : job.statusReason()));
+                    return;
+                }
+                moveTo(now);
+                sleeper.sleep(interval);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            completion.completeExceptionally(e);
+        } catch (RuntimeException e) {
+            completion.completeExceptionally(e);
+        }
+    }
+
+    /** A final state is never left (compare-and-set), and listeners hear each change once. */
+    private void moveTo(JobState next) {
+        JobState previous = state.get();
+        if (previous == next || previous.isFinal() || !state.compareAndSet(previous, next)) {
+            return;
+        }
+        listeners.forEach(l -> safely(() -> l.stateChanged(this, next)));
+    }
+
+    private void nodes(JobDetail job) {
+        int total = job.nodeProperties() != null && job.nodeProperties().numNodes() != null
+                ? job.nodeProperties().numNodes() : 1;
+        int running = 0;
+        for (JobSummary child : children()) {
+            if ("RUNNING".equals(child.statusAsString())) {
+                running++;
+            }
+        }
+        if (running != lastRunning || total != lastTotal) {
+            lastRunning = running;
+            lastTotal = total;
+            int r = running;
+            listeners.forEach(l -> safely(() -> l.nodesChanged(this, r, total)));
+        }
+    }
+
+    private List<JobSummary> children() {
+        return batch.listJobs(b -> b.multiNodeJobId(jobId)).jobSummaryList();
+    }
+
+    /** Finds each node's log stream once, then reads every stream and hands the lines on in time order. */
+    private void drainLogs(JobDetail job) {
+        for (JobSummary child : children()) {
+            int node = nodeIndex(child.jobId());
+            if (node >= 0 && !tails.containsKey(node)) {
+                String stream = logStream(describe(child.jobId()));
+                if (stream != null) {
+                    tails.put(node, new LogTail(logs, LOG_GROUP, stream, node));
+                }
+            }
+        }
+        if (!tails.containsKey(0)) {
+            // Without per-node jobs (as some emulators do), the job's own stream is the main node's.
+            String stream = logStream(job);
+            if (stream != null) {
+                tails.put(0, new LogTail(logs, LOG_GROUP, stream, 0));
+            }
+        }
+        List<LogTail.Line> lines = new ArrayList<>();
+        tails.values().forEach(t -> lines.addAll(t.poll()));
+        lines.sort(Comparator.comparingLong(LogTail.Line::timestamp).thenComparingInt(LogTail.Line::node));
+        for (LogTail.Line line : lines) {
+            listeners.forEach(l -> safely(() -> l.logLine(this, line.node(), line.timestamp(), line.message())));
+        }
+    }
+
+    private JobDetail describe(String id) {
+        List<JobDetail> jobs = batch.describeJobs(b -> b.jobs(id)).jobs();
+        if (jobs.isEmpty()) {
+            throw new IllegalStateException("job " + id + " not found: check the job id and the region");
+        }
+        return jobs.get(0);
+    }
+
+    static String logStream(JobDetail job) {
+        List<AttemptDetail> attempts = job.attempts();
+        if (!attempts.isEmpty() && attempts.get(attempts.size() - 1).container() != null
+                && attempts.get(attempts.size() - 1).container().logStreamName() != null) {
+            return attempts.get(attempts.size() - 1).container().logStreamName();
+        }
+        return job.container() == null ? null : job.container().logStreamName();
+    }
+
+    static OptionalInt exitCode(JobDetail job) {
+        if (job.container() != null && job.container().exitCode() != null) {
+            return OptionalInt.of(job.container().exitCode());
+        }
+        List<AttemptDetail> attempts = job.attempts();
+        if (!attempts.isEmpty() && attempts.get(attempts.size() - 1).container() != null
+                && attempts.get(attempts.size() - 1).container().exitCode() != null) {
+            return OptionalInt.of(attempts.get(attempts.size() - 1).container().exitCode());
+        }
+        return OptionalInt.empty();
+    }
+
+    /** {@code <jobId>#3} is node 3. */
+    static int nodeIndex(String childJobId) {
+        int hash = childJobId.lastIndexOf('#');
+        try {
+            return hash < 0 ? -1 : Integer.parseInt(childJobId.substring(hash + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void safely(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            // a listener must not throw; if it does, following goes on
+        }
+    }
+}
