@@ -1,0 +1,149 @@
+package dev.mpibatch.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import dev.mpibatch.launcher.aws.BatchJobHandle;
+import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.batch.model.AttemptContainerDetail;
+import software.amazon.awssdk.services.batch.model.AttemptDetail;
+import software.amazon.awssdk.services.batch.model.ContainerDetail;
+import software.amazon.awssdk.services.batch.model.DescribeJobsRequest;
+import software.amazon.awssdk.services.batch.model.DescribeJobsResponse;
+import software.amazon.awssdk.services.batch.model.JobDetail;
+import software.amazon.awssdk.services.batch.model.JobSummary;
+import software.amazon.awssdk.services.batch.model.ListJobsRequest;
+import software.amazon.awssdk.services.batch.model.ListJobsResponse;
+import software.amazon.awssdk.services.batch.model.NodeProperties;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsRequest;
+import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsResponse;
+import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
+
+/**
+ * Following a multi-node job through per-node jobs ({@code id#N}) and their log streams. No emulator here makes
+ * per-node jobs (moto does not), so Batch and CloudWatch Logs answer from a script this test controls.
+ */
+class FollowTest {
+    private final AtomicInteger polls = new AtomicInteger();
+
+    private JobDetail parent() {
+        int poll = polls.get();
+        String status = poll < 2 ? "RUNNABLE" : poll < 4 ? "RUNNING" : "SUCCEEDED";
+        return JobDetail.builder().jobId("job").jobName("c-hello").status(status)
+                .nodeProperties(NodeProperties.builder().numNodes(3).mainNode(0).build())
+                .container(ContainerDetail.builder().exitCode(poll < 4 ? null : 0).build()).build();
+    }
+
+    private JobDetail node(int index) {
+        return JobDetail.builder().jobId("job#" + index).status("RUNNING")
+                .attempts(AttemptDetail.builder().container(AttemptContainerDetail.builder()
+                        .logStreamName("stream-" + index).build()).build()).build();
+    }
+
+    @Test
+    void follow_reportsStatesRunningNodesAndEveryNodesLogInTimeOrder() throws Exception {
+        BatchClient batch = proxy(BatchClient.class, (method, arg) -> switch (method) {
+            case "describeJobs" -> {
+                String id = ((DescribeJobsRequest) arg).jobs().get(0);
+                if (id.equals("job")) {
+                    polls.incrementAndGet();
+                    yield DescribeJobsResponse.builder().jobs(parent()).build();
+                }
+                yield DescribeJobsResponse.builder().jobs(node(Integer.parseInt(id.substring(4)))).build();
+            }
+            case "listJobs" -> {
+                assertThat(((ListJobsRequest) arg).multiNodeJobId()).isEqualTo("job");
+                List<JobSummary> nodes = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    nodes.add(JobSummary.builder().jobId("job#" + i).status(polls.get() >= 2 ? "RUNNING" : "STARTING").build());
+                }
+                yield ListJobsResponse.builder().jobSummaryList(nodes).build();
+            }
+            default -> throw new UnsupportedOperationException(method);
+        });
+        Map<String, List<OutputLogEvent>> streams = Map.of(
+                "stream-0", List.of(event(10, "main up"), event(40, "rank 0 done")),
+                "stream-1", List.of(event(20, "worker 1 ready")),
+                "stream-2", List.of(event(30, "worker 2 ready")));
+        java.util.Set<String> read = new java.util.HashSet<>();
+        CloudWatchLogsClient logs = proxy(CloudWatchLogsClient.class, (method, arg) -> {
+            GetLogEventsRequest request = (GetLogEventsRequest) arg;
+            String stream = request.logStreamName();
+            boolean first = read.add(stream);
+            return GetLogEventsResponse.builder().events(first ? streams.get(stream) : List.of())
+                    .nextForwardToken("t-" + stream).build();
+        });
+        List<String> heard = new ArrayList<>();
+        BatchJobHandle handle = new BatchJobHandle(batch, logs, "job", d -> { }, Duration.ZERO);
+        handle.addListener(new JobHandle.Listener() {
+            @Override
+            public void stateChanged(JobHandle job, JobState state) {
+                heard.add("state " + state);
+            }
+
+            @Override
+            public void nodesChanged(JobHandle job, int running, int total) {
+                heard.add("nodes " + running + "/" + total);
+            }
+
+            @Override
+            public void logLine(JobHandle job, int node, long timestamp, String message) {
+                heard.add("[node " + node + "] " + message);
+            }
+        });
+
+        JobResult result = handle.completion().get(10, TimeUnit.SECONDS);
+
+        assertThat(result.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(result.exitCode()).hasValue(0);
+        assertThat(heard).containsSubsequence("nodes 0/3", "[node 0] main up", "[node 1] worker 1 ready",
+                "[node 2] worker 2 ready", "[node 0] rank 0 done");
+        assertThat(heard).containsSubsequence("state RUNNABLE", "nodes 3/3", "state RUNNING", "state SUCCEEDED");
+        assertThat(heard.stream().filter(h -> h.startsWith("state SUCCEEDED"))).hasSize(1);
+        assertThat(handle.state()).isEqualTo(JobState.SUCCEEDED);
+    }
+
+    private static OutputLogEvent event(long timestamp, String message) {
+        return OutputLogEvent.builder().timestamp(timestamp).message(message).build();
+    }
+
+    @FunctionalInterface
+    private interface Answer {
+        Object answer(String method, Object argument);
+    }
+
+    private static <T> T proxy(Class<T> type, Answer answer) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, method, args) -> {
+            if (method.getName().equals("close")) {
+                return null;
+            }
+            if (args != null && args.length == 1 && args[0] instanceof java.util.function.Consumer<?> consumer) {
+                // The Consumer<Builder> overloads: build the request, then answer it.
+                Class<?> requestType = Class.forName(method.getParameterTypes()[0].getName().startsWith("java")
+                        ? requestClass(type, method.getName()) : method.getParameterTypes()[0].getName());
+                java.lang.reflect.Method builderMethod = requestType.getMethod("builder");
+                Object builder = builderMethod.invoke(null);
+                @SuppressWarnings("unchecked")
+                java.util.function.Consumer<Object> c = (java.util.function.Consumer<Object>) consumer;
+                c.accept(builder);
+                return answer.answer(method.getName(), builderMethod.getReturnType().getMethod("build").invoke(builder));
+            }
+            return answer.answer(method.getName(), args == null ? null : args[0]);
+        }));
+    }
+
+    private static String requestClass(Class<?> client, String method) {
+        String pkg = client.getPackageName() + ".model.";
+        return pkg + Character.toUpperCase(method.charAt(0)) + method.substring(1) + "Request";
+    }
+}

@@ -1,0 +1,86 @@
+package dev.mpibatch.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input to submit: a clear message, exit 2, and not one AWS request (the endpoint does not even exist). */
+class SubmitBadInputTest {
+    private static final List<String> AWS = List.of("--endpoint-url", "http://127.0.0.1:9", "--region", "us-east-1");
+    private static final Map<String, String> ENV = Map.of("AWS_ACCESS_KEY_ID", "x", "AWS_SECRET_ACCESS_KEY", "y",
+            "HOME", System.getProperty("java.io.tmpdir"));
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void clear() {
+        RecordingInterceptor.clear();
+    }
+
+    private Cli submit(Path job, String... extra) {
+        List<String> tail = new java.util.ArrayList<>(List.of("--queue", "q", "--bucket", "bucket-1"));
+        if (!List.of(extra).contains("--image")) {
+            tail.addAll(List.of("--image", "img:1"));
+        }
+        tail.addAll(List.of(extra));
+        tail.addAll(AWS);
+        return Cli.run(ENV, tail, "submit", job.toString());
+    }
+
+    private void assertUsageErrorWithoutAws(Cli run, String message) {
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(message);
+        assertThat(RecordingInterceptor.requests()).as("no AWS request for bad input").isEmpty();
+    }
+
+    @Test
+    void malformedJobFile() throws Exception {
+        Path job = Files.writeString(dir.resolve("job.yaml"), "name: t\nnodes: [3\n");
+
+        assertUsageErrorWithoutAws(submit(job), "not valid YAML or JSON");
+    }
+
+    @Test
+    void emptyImage() {
+        assertUsageErrorWithoutAws(submit(MotoServer.cHello(), "--image", ""), "the image is empty");
+    }
+
+    @Test
+    void nodesOverAThousand() {
+        assertUsageErrorWithoutAws(submit(MotoServer.cHello(), "--nodes", "1001"), "nodes: 1001 is out of range");
+    }
+
+    @Test
+    void submitRequestOverTheSizeLimit() {
+        assertUsageErrorWithoutAws(submit(MotoServer.cHello(), "--env", "BIG=" + "x".repeat(31 * 1024)),
+                "over Batch's 30720");
+    }
+
+    @Test
+    void missingStagedFile() throws Exception {
+        Path job = Files.writeString(dir.resolve("job.yaml"), "name: t\nnodes: 2\nfiles: [gone.c]\nsteps:\n  - sh: x\n");
+
+        assertUsageErrorWithoutAws(submit(job), "files: gone.c not found next to the job file");
+    }
+
+    @Test
+    void missingQueue() {
+        Cli run = Cli.run(ENV, List.of("--image", "img:1", "--bucket", "bucket-1", "--endpoint-url", "http://127.0.0.1:9"),
+                "submit", MotoServer.cHello().toString());
+
+        assertUsageErrorWithoutAws(run, "--queue is required");
+    }
+
+    @Test
+    void dryRunWithWait() {
+        assertUsageErrorWithoutAws(submit(MotoServer.cHello(), "--dry-run", "--wait"), "--dry-run and --wait exclude each other");
+    }
+}
