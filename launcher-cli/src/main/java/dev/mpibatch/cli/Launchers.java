@@ -10,7 +10,11 @@ final class Launchers {
     }
 
     static MpiBatchLauncher forQueries(AwsClients clients) {
-        LauncherSettings none = LauncherSettings.builder().queue("-").image("-").bucket("unused").build();
+        return forQueries(clients, LauncherSettings.DEFAULT_LOG_GROUP);
+    }
+
+    static MpiBatchLauncher forQueries(AwsClients clients, String logGroup) {
+        LauncherSettings none = LauncherSettings.builder().queue("-").image("-").bucket("unused").logGroup(logGroup).build();
         return new MpiBatchLauncher(clients.batch(), clients.s3(), clients.logs(), none);
     }
 }

@@ -35,6 +35,10 @@ final class LogsCommand implements Callable<Integer> {
     @Option(names = "--follow", description = "Keep printing until the job ends.")
     boolean follow;
 
+    @Option(names = "--log-group", paramLabel = "GROUP", defaultValue = "/aws/batch/job",
+            description = "CloudWatch Logs group of the containers (default: ${DEFAULT-VALUE}).")
+    String logGroup;
+
     @Mixin
     AwsMixin aws;
 
@@ -43,7 +47,7 @@ final class LogsCommand implements Callable<Integer> {
         if (which.node != null && which.node < 0) {
             throw new IllegalArgumentException("--node " + which.node + ": node indices start at 0");
         }
-        try (MpiBatchLauncher launcher = Launchers.forQueries(aws.clients(parent.env))) {
+        try (MpiBatchLauncher launcher = Launchers.forQueries(aws.clients(parent.env), logGroup)) {
             launcher.status(jobId);
             Integer only = which.node;
             JobHandle.Listener printer = new JobHandle.Listener() {

@@ -49,6 +49,10 @@ final class SettingsMixin {
     @Option(names = "--share-identifier", paramLabel = "ID", description = "Fair-share identifier.")
     String shareIdentifier;
 
+    @Option(names = "--log-group", paramLabel = "GROUP", defaultValue = "/aws/batch/job",
+            description = "CloudWatch Logs group of the containers (default: ${DEFAULT-VALUE}, Batch's own).")
+    String logGroup;
+
     @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Tag for the job and its definition (repeatable).")
     Map<String, String> tags = new LinkedHashMap<>();
 
@@ -62,7 +66,7 @@ final class SettingsMixin {
                 .bucket(required(bucket, "--bucket", "MPI_BATCH_BUCKET"))
                 .prefix(prefix).jobRoleArn(jobRoleArn).vcpus(vcpus).memoryMiB(memory).gpus(gpus).efa(efa)
                 .instanceType(instanceType).retryAttempts(retryAttempts).shareIdentifier(shareIdentifier)
-                .tags(tags).environment(environment);
+                .tags(tags).environment(environment).logGroup(logGroup);
         if (timeout != null) {
             Duration duration;
             try {

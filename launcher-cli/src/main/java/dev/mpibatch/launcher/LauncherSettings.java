@@ -23,17 +23,21 @@ import java.util.Optional;
  * @param shareIdentifier the fair-share identifier, for queues with a scheduling policy
  * @param tags            tags on the job and the job definition
  * @param environment     extra environment for every node
+ * @param logGroup        the CloudWatch Logs group of the containers ({@value #DEFAULT_LOG_GROUP} is Batch's own)
  */
 public record LauncherSettings(String queue, String image, String bucket, String prefix, Optional<String> jobRoleArn,
                                int vcpus, int memoryMiB, int gpus, boolean efa, Optional<String> instanceType,
                                int retryAttempts, Optional<Duration> attemptTimeout, Optional<String> shareIdentifier,
-                               Map<String, String> tags, Map<String, String> environment) {
+                               Map<String, String> tags, Map<String, String> environment, String logGroup) {
+
+    public static final String DEFAULT_LOG_GROUP = "/aws/batch/job";
 
     public LauncherSettings {
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(logGroup, "logGroup");
         tags = Map.copyOf(tags);
         environment = Map.copyOf(environment);
         check(!queue.isBlank(), "the job queue is not set: pass --queue (or set MPI_BATCH_QUEUE); "
@@ -76,6 +80,7 @@ public record LauncherSettings(String queue, String image, String bucket, String
         b.shareIdentifier = shareIdentifier.orElse(null);
         b.tags = tags;
         b.environment = environment;
+        b.logGroup = logGroup;
         return b;
     }
 
@@ -96,6 +101,7 @@ public record LauncherSettings(String queue, String image, String bucket, String
         private String shareIdentifier;
         private Map<String, String> tags = Map.of();
         private Map<String, String> environment = Map.of();
+        private String logGroup = DEFAULT_LOG_GROUP;
 
         public Builder queue(String value) { queue = value; return this; }
         public Builder image(String value) { image = value; return this; }
@@ -112,12 +118,13 @@ public record LauncherSettings(String queue, String image, String bucket, String
         public Builder shareIdentifier(String value) { shareIdentifier = value; return this; }
         public Builder tags(Map<String, String> value) { tags = value; return this; }
         public Builder environment(Map<String, String> value) { environment = value; return this; }
+        public Builder logGroup(String value) { logGroup = value; return this; }
 
         public LauncherSettings build() {
             return new LauncherSettings(queue, image, bucket, prefix.replaceAll("^/+|/+$", ""),
                     Optional.ofNullable(jobRoleArn), vcpus, memoryMiB, gpus, efa, Optional.ofNullable(instanceType),
                     retryAttempts, Optional.ofNullable(attemptTimeout), Optional.ofNullable(shareIdentifier), tags,
-                    environment);
+                    environment, logGroup);
         }
     }
 }

@@ -117,13 +117,13 @@ public final class MpiBatchLauncher implements AutoCloseable {
 
     /** A handle on a job submitted earlier. */
     public JobHandle attach(String jobId) {
-        return new BatchJobHandle(batch, logs, jobId, sleeper, pollInterval);
+        return new BatchJobHandle(batch, logs, jobId, settings.logGroup(), sleeper, pollInterval);
     }
 
     /** Hands every log line the job's nodes have written so far to {@code listener}, in time order, then returns. */
     public void logs(String jobId, JobHandle.Listener listener) {
         aws(() -> {
-            new BatchJobHandle(batch, logs, jobId, sleeper, pollInterval).readLogsOnce(listener);
+            new BatchJobHandle(batch, logs, jobId, settings.logGroup(), sleeper, pollInterval).readLogsOnce(listener);
             return null;
         }, "read the logs of job " + jobId);
     }

@@ -84,7 +84,7 @@ class FollowTest {
                     .nextForwardToken("t-" + stream).build();
         });
         List<String> heard = new ArrayList<>();
-        BatchJobHandle handle = new BatchJobHandle(batch, logs, "job", d -> { }, Duration.ZERO);
+        BatchJobHandle handle = new BatchJobHandle(batch, logs, "job", "/aws/batch/job", d -> { }, Duration.ZERO);
         handle.addListener(new JobHandle.Listener() {
             @Override
             public void stateChanged(JobHandle job, JobState state) {

@@ -18,6 +18,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -49,6 +50,13 @@ public record AwsClients(Optional<String> region, Optional<String> endpointUrl, 
 
     public CloudWatchLogsClient logs() {
         var builder = CloudWatchLogsClient.builder().region(resolvedRegion()).credentialsProvider(credentials())
+                .httpClientBuilder(http()).overrideConfiguration(retries());
+        endpointUrl.ifPresent(url -> builder.endpointOverride(URI.create(url)));
+        return builder.build();
+    }
+
+    public CloudFormationClient cloudFormation() {
+        var builder = CloudFormationClient.builder().region(resolvedRegion()).credentialsProvider(credentials())
                 .httpClientBuilder(http()).overrideConfiguration(retries());
         endpointUrl.ifPresent(url -> builder.endpointOverride(URI.create(url)));
         return builder.build();

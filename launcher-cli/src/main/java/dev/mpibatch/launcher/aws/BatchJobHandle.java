@@ -26,11 +26,11 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
  * Follows a multi-node job: its state, its nodes ({@code jobId#N}) and every node's log stream, interleaved by time.
  */
 public final class BatchJobHandle implements JobHandle {
-    public static final String LOG_GROUP = "/aws/batch/job";
 
     private final BatchClient batch;
     private final CloudWatchLogsClient logs;
     private final String jobId;
+    private final String logGroup;
     private final Sleeper sleeper;
     private final Duration interval;
     private final AtomicReference<JobState> state = new AtomicReference<>(JobState.SUBMITTED);
@@ -41,7 +41,9 @@ public final class BatchJobHandle implements JobHandle {
     private int lastRunning = -1;
     private int lastTotal = -1;
 
-    public BatchJobHandle(BatchClient batch, CloudWatchLogsClient logs, String jobId, Sleeper sleeper, Duration interval) {
+    public BatchJobHandle(BatchClient batch, CloudWatchLogsClient logs, String jobId, String logGroup, Sleeper sleeper,
+                          Duration interval) {
+        this.logGroup = logGroup;
         this.batch = batch;
         this.logs = logs;
         this.jobId = jobId;
@@ -156,7 +158,7 @@ public final class BatchJobHandle implements JobHandle {
             if (node >= 0 && !tails.containsKey(node)) {
                 String stream = logStream(describe(child.jobId()));
                 if (stream != null) {
-                    tails.put(node, new LogTail(logs, LOG_GROUP, stream, node));
+                    tails.put(node, new LogTail(logs, logGroup, stream, node));
                 }
             }
         }
@@ -164,7 +166,7 @@ public final class BatchJobHandle implements JobHandle {
             // Without per-node jobs (as some emulators do), the job's own stream is the main node's.
             String stream = logStream(job);
             if (stream != null) {
-                tails.put(0, new LogTail(logs, LOG_GROUP, stream, 0));
+                tails.put(0, new LogTail(logs, logGroup, stream, 0));
             }
         }
         List<LogTail.Line> lines = new ArrayList<>();

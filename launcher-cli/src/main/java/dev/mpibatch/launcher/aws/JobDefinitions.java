@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.batch.model.JobDefinition;
 import software.amazon.awssdk.services.batch.model.JobDefinitionType;
 import software.amazon.awssdk.services.batch.model.KeyValuePair;
 import software.amazon.awssdk.services.batch.model.LinuxParameters;
+import software.amazon.awssdk.services.batch.model.LogDriver;
 import software.amazon.awssdk.services.batch.model.NodeProperties;
 import software.amazon.awssdk.services.batch.model.NodeRangeProperty;
 import software.amazon.awssdk.services.batch.model.RegisterJobDefinitionRequest;
@@ -58,6 +59,10 @@ public final class JobDefinitions {
                 .resourceRequirements(resources)
                 .environment(KeyValuePair.builder().name("MPI_BATCH_SSH_PORT").value("2222").build());
         settings.jobRoleArn().ifPresent(container::jobRoleArn);
+        if (!settings.logGroup().equals(LauncherSettings.DEFAULT_LOG_GROUP)) {
+            container.logConfiguration(l -> l.logDriver(LogDriver.AWSLOGS)
+                    .options(Map.of("awslogs-group", settings.logGroup(), "awslogs-stream-prefix", "mpi-batch")));
+        }
         settings.instanceType().ifPresent(container::instanceType);
         if (settings.efa()) {
             container.linuxParameters(LinuxParameters.builder().devices(Device.builder()
