@@ -76,12 +76,16 @@ final class SubmitCommand implements Callable<Integer> {
     }
 
     private int follow(JobHandle job) {
-        job.addListener(new FollowPrinter(parent.out, parent.err));
+        FollowPrinter printer = new FollowPrinter(parent.out, parent.err,
+                System.console() != null && parent.err == System.err);
+        job.addListener(printer);
         JobResult result;
         try {
             result = job.completion().join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
+        } finally {
+            printer.endLine();
         }
         String code = result.exitCode().isPresent() ? ", exit code " + result.exitCode().getAsInt() : "";
         parent.err.println("job " + result.jobId() + " " + result.state() + code
