@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "mpi-batch", mixinStandardHelpOptions = true, versionProvider = MpiBatchCommand.Version.class,
         description = "Run MPI programs on AWS Batch multi-node parallel jobs, or on a local multi-host cluster.",
         subcommands = {LocalCommand.class, SubmitCommand.class, StatusCommand.class, LogsCommand.class,
-                CancelCommand.class, ListCommand.class, ConfigureCommand.class})
+                CancelCommand.class, ListCommand.class, ConfigureCommand.class, CdsTrainingCommand.class})
 public final class MpiBatchCommand implements Runnable {
     final PrintStream out;
     final PrintStream err;

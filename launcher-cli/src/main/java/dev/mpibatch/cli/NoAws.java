@@ -6,7 +6,7 @@ import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** Clients that fail loudly if anything calls them: a dry run builds requests and must send none. */
+/** Clients that fail loudly if anything calls them: a dry run sends nothing, a plain submit reads no logs. */
 final class NoAws {
     private NoAws() {
     }
@@ -28,7 +28,8 @@ final class NoAws {
             if (method.getName().equals("close")) {
                 return null;
             }
-            throw new IllegalStateException("internal error: a dry run called AWS (" + method.getName() + ")");
+            throw new IllegalStateException("internal error: " + type.getSimpleName() + "." + method.getName()
+                    + " was called where no AWS call of this kind is made");
         }));
     }
 }

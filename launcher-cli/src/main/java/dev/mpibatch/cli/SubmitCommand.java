@@ -62,7 +62,9 @@ final class SubmitCommand implements Callable<Integer> {
         if (dryRun) {
             return printDryRun(spec, jobDir, launcherSettings);
         }
-        try (MpiBatchLauncher launcher = new MpiBatchLauncher(clients.batch(), clients.s3(), clients.logs(), launcherSettings)) {
+        // Without --wait no log is read: not building the Logs client saves start-up time.
+        try (MpiBatchLauncher launcher = new MpiBatchLauncher(clients.batch(), clients.s3(),
+                waitForEnd ? clients.logs() : NoAws.logs(), launcherSettings)) {
             JobHandle job = launcher.submit(spec, jobDir);
             parent.out.println(job.jobId());
             parent.out.flush();
