@@ -16,6 +16,7 @@ import dev.mpibatch.launcher.aws.JobDefinitions;
 import dev.mpibatch.launcher.aws.SdkJson;
 import dev.mpibatch.launcher.aws.Staging;
 import dev.mpibatch.plan.JobSpec;
+import dev.mpibatch.plan.JobSpecValidator;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.ContainerOverrides;
@@ -74,7 +75,7 @@ public final class MpiBatchLauncher implements AutoCloseable {
     }
 
     private Submission plan(JobSpec spec, Path jobDir, Staging staging) {
-        Staging.checkFiles(spec, jobDir);
+        JobSpecValidator.checkFiles(spec, jobDir);
         var definition = JobDefinitions.request(spec, settings);
         int definitionBytes = SdkJson.write(SdkJson.toJson(definition)).getBytes(StandardCharsets.UTF_8).length;
         if (definitionBytes > JobDefinitions.MAX_BYTES) {
@@ -93,7 +94,10 @@ public final class MpiBatchLauncher implements AutoCloseable {
     /**
      * Registers (or reuses) the job definition, stages the plan and files in S3, and submits the job.
      *
-     * @throws IllegalArgumentException for bad input, before any AWS request
+     * @throws dev.mpibatch.plan.PlanException when a file of the job is missing or lies outside {@code jobDir},
+     *                                         before any AWS request
+     * @throws IllegalArgumentException for other bad input (e.g. requests over Batch's size limits), before any AWS
+     *                                  request
      * @throws LauncherException        when AWS refuses; nothing staged is left behind
      */
     public JobHandle submit(JobSpec spec, Path jobDir) {

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.mpibatch.agent.rendezvous.RendezvousStore;
 import dev.mpibatch.agent.rendezvous.RendezvousStores;
 import dev.mpibatch.plan.JobSpec;
+import dev.mpibatch.plan.JobSpecValidator;
 import dev.mpibatch.plan.PlanCodec;
 import dev.mpibatch.plan.PlanParser;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -53,6 +54,7 @@ public final class LocalCluster {
         if (options.mpi().isPresent()) {
             spec = spec.withMpi(options.mpi().get());
         }
+        JobSpecValidator.checkFiles(spec, options.jobFile().toAbsolutePath().getParent());
         boolean namespaces = !options.loopback() && dev.mpibatch.agent.Users.isRoot();
         Preflight.check(options, spec, namespaces);
         String id = HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(3));

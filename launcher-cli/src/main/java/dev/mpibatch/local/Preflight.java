@@ -41,13 +41,6 @@ final class Preflight {
             throw new IllegalArgumentException("node agent jar " + options.agentJar() + " not found: build it with "
                     + "'mvn -DskipTests package' or point --agent-jar (or MPI_BATCH_AGENT_JAR) at it");
         }
-        Path base = options.jobFile().toAbsolutePath().getParent();
-        for (String file : spec.files()) {
-            if (!Files.isRegularFile(base.resolve(file))) {
-                throw new IllegalArgumentException("files: " + file + " not found next to the job file (in " + base
-                        + "): fix the path in 'files'");
-            }
-        }
         if (namespaces) {
             Subnet subnet = Subnet.parse(options.subnet());
             if (spec.nodes() > subnet.capacity()) {

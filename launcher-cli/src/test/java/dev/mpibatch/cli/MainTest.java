@@ -94,7 +94,7 @@ class MainTest {
         Run run = run("local", job.toString(), "--agent-jar", Files.createFile(dir.resolve("agent.jar")).toString());
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(run.err()).containsAnyOf("files: gone.c not found next to the job file", "missing on this machine");
+        assertThat(run.err()).contains("files[0]: gone.c not found next to the job file");
     }
 
     @Test

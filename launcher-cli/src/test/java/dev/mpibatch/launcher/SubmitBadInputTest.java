@@ -2,7 +2,6 @@ package dev.mpibatch.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bad input to submit: a clear message, exit 2, and not one AWS request (the endpoint does not even exist). */
+/**
+ * Bad input to submit: a clear message, exit 2, and not one AWS request (the endpoint does not even exist).
+ * Bad job files are in the corpus ({@link BadInputCorpusTest}); these are the inputs that come from elsewhere.
+ */
 class SubmitBadInputTest {
     private static final List<String> AWS = List.of("--endpoint-url", "http://127.0.0.1:9", "--region", "us-east-1");
     private static final Map<String, String> ENV = Map.of("AWS_ACCESS_KEY_ID", "x", "AWS_SECRET_ACCESS_KEY", "y",
@@ -42,13 +44,6 @@ class SubmitBadInputTest {
     }
 
     @Test
-    void malformedJobFile() throws Exception {
-        Path job = Files.writeString(dir.resolve("job.yaml"), "name: t\nnodes: [3\n");
-
-        assertUsageErrorWithoutAws(submit(job), "not valid YAML or JSON");
-    }
-
-    @Test
     void emptyImage() {
         assertUsageErrorWithoutAws(submit(MotoServer.cHello(), "--image", ""), "the image is empty");
     }
@@ -62,13 +57,6 @@ class SubmitBadInputTest {
     void submitRequestOverTheSizeLimit() {
         assertUsageErrorWithoutAws(submit(MotoServer.cHello(), "--env", "BIG=" + "x".repeat(31 * 1024)),
                 "over Batch's 30720");
-    }
-
-    @Test
-    void missingStagedFile() throws Exception {
-        Path job = Files.writeString(dir.resolve("job.yaml"), "name: t\nnodes: 2\nfiles: [gone.c]\nsteps:\n  - sh: x\n");
-
-        assertUsageErrorWithoutAws(submit(job), "files: gone.c not found next to the job file");
     }
 
     @Test

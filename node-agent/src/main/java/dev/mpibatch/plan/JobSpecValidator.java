@@ -1,5 +1,7 @@
 package dev.mpibatch.plan;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -12,6 +14,9 @@ public final class JobSpecValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
     private static final int MAX_SLOTS = 1024;
     private static final int MAX_ARG_LENGTH = 64 * 1024;
+    /** More steps than this is a generated plan gone wrong; a long sequence belongs in a script. */
+    public static final int MAX_STEPS = 1000;
+    public static final int MAX_FILES = 1000;
 
     private JobSpecValidator() {
     }
@@ -43,6 +48,9 @@ public final class JobSpecValidator {
         if (!workingDir.isAbsolute() || !workingDir.normalize().equals(workingDir) || spec.workingDir().contains("..")) {
             fail("workingDir", "'" + spec.workingDir() + "' must be an absolute path without '.' or '..' segments");
         }
+        if (spec.files().size() > MAX_FILES) {
+            fail("files", spec.files().size() + " files, more than " + MAX_FILES + ": stage an archive and unpack it in an 'sh' step");
+        }
         for (int i = 0; i < spec.files().size(); i++) {
             relativePath("files[" + i + "]", spec.files().get(i));
         }
@@ -55,13 +63,48 @@ public final class JobSpecValidator {
         if (spec.steps().isEmpty()) {
             fail("steps", "the plan has no steps: add at least one, e.g. '- exec: {program: ./hello}'");
         }
+        if (spec.steps().size() > MAX_STEPS) {
+            fail("steps", spec.steps().size() + " steps, more than " + MAX_STEPS + ": put long sequences in a script "
+                    + "and run it with one 'sh' or 'exec' step");
+        }
         for (int i = 0; i < spec.steps().size(); i++) {
-            step("steps[" + i + "]", spec.steps().get(i));
+            step("steps[" + i + "]", spec.steps().get(i), workingDir);
         }
         return spec;
     }
 
-    private static void step(String at, Step step) {
+    /**
+     * Checks that every file of {@code spec.files()} exists in {@code jobDir} and stays inside it once links are
+     * followed, so that staging never reads a file from elsewhere on the submitting machine.
+     *
+     * @throws PlanException naming the file ({@code files[i]}) and how to fix it
+     */
+    public static void checkFiles(JobSpec spec, Path jobDir) {
+        Path base;
+        try {
+            base = jobDir.toRealPath();
+        } catch (IOException e) {
+            throw new PlanException("the job file's folder " + jobDir + " cannot be read: " + e.getMessage());
+        }
+        for (int i = 0; i < spec.files().size(); i++) {
+            String file = spec.files().get(i);
+            Path path = base.resolve(file);
+            if (!Files.isRegularFile(path)) {
+                fail("files[" + i + "]", file + " not found next to the job file (in " + base + "): fix the path in 'files'");
+            }
+            try {
+                Path real = path.toRealPath();
+                if (!real.startsWith(base)) {
+                    fail("files[" + i + "]", file + " is a link to " + real + ", outside the job file's folder " + base
+                            + ": copy the file into the folder instead");
+                }
+            } catch (IOException e) {
+                fail("files[" + i + "]", file + " cannot be read: " + e.getMessage());
+            }
+        }
+    }
+
+    private static void step(String at, Step step, Path workingDir) {
         String field = at + "." + step.type();
         if (step instanceof Step.Cc cc) {
             nonEmpty(field, cc.args(), "mpicc arguments, e.g. [-o, hello, hello.c]");
@@ -74,6 +117,9 @@ public final class JobSpecValidator {
                     relativePath(field + "[" + i + "]", path);
                 } else if (!Path.of(path).normalize().toString().equals(path) || path.contains("..")) {
                     fail(field + "[" + i + "]", "'" + path + "' must not contain '.' or '..' segments");
+                } else if (!Path.of(path).startsWith(workingDir) || Path.of(path).equals(workingDir)) {
+                    fail(field + "[" + i + "]", "'" + path + "' is outside the working directory " + workingDir
+                            + ": broadcast copies files inside it; give a path relative to it");
                 }
             }
         } else if (step instanceof Step.Mpi mpi) {

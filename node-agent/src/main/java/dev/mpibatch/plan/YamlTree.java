@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A YAML (or JSON) document as a Jackson tree plus the line of every value, keyed by JSON pointer,
@@ -45,6 +47,11 @@ final class YamlTree {
                     ? " line " + p.getLocation().getLineNr() : "";
             String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException p
                     ? p.getOriginalMessage() : e.getMessage();
+            // SnakeYAML knows the problem and where it is, which is what a user needs; its context comes second.
+            if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblem() != null) {
+                where = yaml.getProblemMark() == null ? where : " line " + (yaml.getProblemMark().getLine() + 1);
+                message = yaml.getProblem() + (yaml.getContext() == null ? "" : " (" + yaml.getContext() + ")");
+            }
             throw new PlanException(source + where + ": not valid YAML or JSON: " + firstLine(message), e);
         }
     }
@@ -88,6 +95,11 @@ final class YamlTree {
                 return array;
             }
             case VALUE_STRING -> {
+                if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                    // Jackson would hand back the alias's name as text: a silent, wrong value.
+                    throw new PlanException(source + " line " + line(parser) + ": YAML aliases (*" + parser.getText()
+                            + ") are not supported in job files: write the value out");
+                }
                 return NODES.textNode(parser.getText());
             }
             case VALUE_NUMBER_INT -> {

@@ -1,7 +1,6 @@
 package dev.mpibatch.launcher.aws;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -70,16 +69,6 @@ public record Staging(String bucket, String key) {
         List<String> keys = new ArrayList<>(List.of("s3://" + bucket + "/" + key + "plan.json"));
         spec.files().forEach(f -> keys.add("s3://" + bucket + "/" + key + "files/" + f));
         return keys;
-    }
-
-    /** Files the job file names must exist before anything is sent. */
-    public static void checkFiles(JobSpec spec, Path jobDir) {
-        for (String file : spec.files()) {
-            if (!Files.isRegularFile(jobDir.resolve(file))) {
-                throw new IllegalArgumentException("files: " + file + " not found next to the job file (in " + jobDir
-                        + "): fix the path in 'files'");
-            }
-        }
     }
 
     private void put(S3Client s3, String objectKey, RequestBody body, List<String> uploaded) {
