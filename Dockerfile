@@ -5,6 +5,7 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
+COPY testkit testkit
 COPY node-agent node-agent
 COPY launcher-cli launcher-cli
 COPY docker docker
