@@ -31,6 +31,7 @@ import dev.mpibatch.agent.rendezvous.RendezvousStore;
 import dev.mpibatch.agent.rendezvous.RendezvousStores;
 import dev.mpibatch.agent.rendezvous.Roster;
 import dev.mpibatch.agent.rendezvous.Sleeper;
+import dev.mpibatch.agent.ssh.BroadcastRelay;
 import dev.mpibatch.agent.ssh.Broadcaster;
 import dev.mpibatch.agent.ssh.ClusterFiles;
 import dev.mpibatch.agent.ssh.SshKeyPair;
@@ -84,6 +85,7 @@ public final class NodeAgent {
         LOG.info("node {} of {} ({}) at {} port {}, {}", node.index(), node.numNodes(),
                 node.isMain() ? "main" : "worker", address.address(), settings.sshPort(), hostname);
 
+        BroadcastRelay.install(stateDir);
         SshKeyPair userKey = SshKeys.generate(stateDir, "id_ed25519", "mpi-batch-user-node" + node.index());
         SshKeyPair hostKey = SshKeys.generate(stateDir, "ssh_host_ed25519_key", "mpi-batch-host-node" + node.index());
         Path authorizedKeys = emptyFile(stateDir.resolve("authorized_keys"));
@@ -161,7 +163,7 @@ public final class NodeAgent {
                 Map<String, String> env = new HashMap<>(baseEnvironment);
                 env.putAll(driver.environment(cluster));
                 Broadcaster broadcaster = settings.sharedFileSystem()
-                        ? null : new Broadcaster(roster, self.index(), userKey, Users.name());
+                        ? null : new Broadcaster(roster, self.index(), stateDir);
                 exitCode = new StepRunner(workDir, env, driver, cluster, broadcaster, spec.timeouts().step(),
                         OutputSink.console()).run(spec.steps());
                 reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;

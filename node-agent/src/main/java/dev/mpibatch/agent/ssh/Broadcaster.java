@@ -5,14 +5,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
@@ -20,151 +19,152 @@ import org.slf4j.LoggerFactory;
 
 import dev.mpibatch.agent.rendezvous.NodeRecord;
 import dev.mpibatch.agent.rendezvous.Roster;
-import net.schmizz.sshj.SSHClient;
-import net.schmizz.sshj.connection.channel.direct.Session;
-import net.schmizz.sshj.sftp.SFTPClient;
-import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
-import net.schmizz.sshj.xfer.FileSystemFile;
 
 /**
- * Copies files from the main node to the same path on every other node, in parallel, over SFTP with host keys
- * checked against the roster, and checks every copy's SHA-256 on the receiving node.
+ * Copies files from this node to the same path on every other node through a pipelined chain: this node streams the
+ * file over OpenSSH to the first node, which stores it while forwarding it to the second, and so on
+ * ({@link BroadcastRelay}). Every node receives the bytes once and sends them once, so a broadcast takes about one
+ * transfer's time instead of N. Host keys are verified by each hop's ssh ({@code StrictHostKeyChecking yes}); every
+ * copy's SHA-256 is checked on its node; a copy appears at its path only complete, verified and with the file's mode.
  */
 public final class Broadcaster {
     private static final Logger LOG = LoggerFactory.getLogger(Broadcaster.class);
-    private static final int MAX_PARALLEL = 32;
+
+    /** Nodes per chain: at 1000 nodes, 16 chains of about 63 (see {@link #chains}). */
+    static final int MAX_CHAIN = 64;
 
     private final Roster roster;
     private final int selfIndex;
-    private final SshKeyPair userKey;
-    private final String user;
+    private final Path stateDir;
     private final UnaryOperator<Path> remotePath;
 
-    /** Copies to the same path on the other nodes. */
-    public Broadcaster(Roster roster, int selfIndex, SshKeyPair userKey, String user) {
-        this(roster, selfIndex, userKey, user, UnaryOperator.identity());
+    /**
+     * Copies to the same path on the other nodes.
+     *
+     * @param stateDir this node's state directory, where the cluster's ssh_config is, and the same path on every
+     *                 node, where {@link BroadcastRelay#install} put the relay
+     */
+    public Broadcaster(Roster roster, int selfIndex, Path stateDir) {
+        this(roster, selfIndex, stateDir, UnaryOperator.identity());
     }
 
     /** Copies to {@code remotePath.apply(local)} on the other nodes (tests on one machine need another path). */
-    public Broadcaster(Roster roster, int selfIndex, SshKeyPair userKey, String user, UnaryOperator<Path> remotePath) {
+    public Broadcaster(Roster roster, int selfIndex, Path stateDir, UnaryOperator<Path> remotePath) {
         this.roster = roster;
         this.selfIndex = selfIndex;
-        this.userKey = userKey;
-        this.user = user;
+        this.stateDir = stateDir;
         this.remotePath = remotePath;
     }
 
     /**
-     * Sends {@code files} (absolute paths) to every other node.
+     * Sends {@code files} (absolute paths) to every other node, one file after the other.
      *
-     * @throws IllegalStateException naming every node that failed and why
+     * @throws IllegalStateException naming every node that failed and why, and the nodes the file never reached
      */
     public void send(List<Path> files) {
-        List<NodeRecord> targets = roster.nodes().stream().filter(n -> n.index() != selfIndex).toList();
-        if (targets.isEmpty()) {
+        List<NodeRecord> chain = roster.nodes().stream().filter(n -> n.index() != selfIndex).toList();
+        if (chain.isEmpty()) {
             return;
         }
-        List<String> digests = new ArrayList<>();
         for (Path file : files) {
-            digests.add(sha256(file));
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(targets.size(), MAX_PARALLEL), r -> {
-            Thread thread = new Thread(r, "broadcast");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            List<Future<?>> results = new ArrayList<>();
-            for (NodeRecord target : targets) {
-                results.add(pool.submit(() -> {
-                    sendTo(target, files, digests);
-                    return null;
-                }));
-            }
-            List<String> failures = new ArrayList<>();
-            for (int i = 0; i < targets.size(); i++) {
-                try {
-                    results.get(i).get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failures.add(targets.get(i).index() + " (" + e.getCause().getMessage() + ")");
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted during broadcast", e);
-                }
-            }
-            if (!failures.isEmpty()) {
-                throw new IllegalStateException("broadcast of " + names(files) + " failed on "
-                        + (failures.size() == 1 ? "node " : "nodes ") + String.join(", ", failures));
-            }
-        } finally {
-            pool.shutdownNow();
+            send(file, chain);
         }
     }
 
-    private void sendTo(NodeRecord target, List<Path> files, List<String> digests) throws IOException {
+    private void send(Path file, List<NodeRecord> targets) {
         long start = System.nanoTime();
-        long bytes = 0;
-        try (SSHClient ssh = new SSHClient()) {
-            ssh.addHostKeyVerifier(new RosterHostKeyVerifier(target));
-            ssh.setConnectTimeout(10_000);
-            ssh.setTimeout(120_000);
-            ssh.connect(target.address(), target.sshPort());
-            KeyProvider key = ssh.loadKeys(userKey.privateKey().toString());
-            ssh.authPublickey(user, key);
-            for (int i = 0; i < files.size(); i++) {
-                Path local = files.get(i);
-                Path remote = remotePath.apply(local);
-                String temp = remote.getParent().resolve("." + remote.getFileName() + ".mpi-batch-part").toString();
-                try (SFTPClient sftp = ssh.newSFTPClient()) {
-                    sftp.mkdirs(remote.getParent().toString());
-                    sftp.put(new FileSystemFile(local.toFile()), temp);
-                }
-                String digest = exec(ssh, "chmod " + mode(local) + " " + quote(temp) + " && mv -f -- " + quote(temp) + " " + quote(remote.toString())
-                        + " && sha256sum -- " + quote(remote.toString()));
-                String remoteDigest = digest.split("\\s+", 2)[0];
-                if (!remoteDigest.equals(digests.get(i))) {
-                    throw new IOException("checksum of " + remote + " differs after the copy");
-                }
-                bytes += Files.size(local);
+        long size = size(file);
+        Path target = remotePath.apply(file).toAbsolutePath();
+        String mode = mode(file);
+        String digest = sha256(file);
+        List<List<NodeRecord>> chains = chains(targets, MAX_CHAIN);
+        List<CompletableFuture<ChainReport>> running = chains.stream().map(chain -> CompletableFuture.supplyAsync(
+                () -> run(file, chain, BroadcastRelay.command(stateDir, chain, target, mode, digest)),
+                r -> daemon(r).start())).toList();
+        List<String> failures = new ArrayList<>();
+        for (CompletableFuture<ChainReport> chain : running) {
+            ChainReport report;
+            try {
+                report = chain.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            if (!report.succeeded()) {
+                failures.add(report.describe());
             }
         }
-        LOG.info("broadcast {} bytes to node {} ({}) in {} ms", bytes, target.index(), target.address(),
-                (System.nanoTime() - start) / 1_000_000);
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("broadcast of " + file.getFileName() + " failed on "
+                    + String.join("; ", failures));
+        }
+        long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
+        LOG.info("broadcast {} ({} bytes) to {} nodes through {} in {} ms ({} MB/s), every copy verified",
+                file.getFileName(), size, targets.size(), chains.size() == 1 ? "a chain" : chains.size() + " chains",
+                millis, size / 1000 / millis);
     }
 
-    private static String exec(SSHClient ssh, String command) throws IOException {
-        try (Session session = ssh.startSession()) {
-            Session.Command cmd = session.exec(command);
-            String out;
-            String err;
-            try (InputStream stdout = cmd.getInputStream(); InputStream stderr = cmd.getErrorStream()) {
-                out = new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
-                err = new String(stderr.readAllBytes(), StandardCharsets.UTF_8);
+    /**
+     * Splits the targets into chains of at most {@code maxLength} nodes. One chain is the fastest for large files
+     * (every node sends the bytes once), but its connections are made one hop after the other; past
+     * {@code maxLength} nodes the set-up of a single chain would outweigh sending the file a few more times from here.
+     */
+    static List<List<NodeRecord>> chains(List<NodeRecord> targets, int maxLength) {
+        int count = (targets.size() + maxLength - 1) / maxLength;
+        List<List<NodeRecord>> chains = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int from = targets.size() * i / count;
+            int to = targets.size() * (i + 1) / count;
+            chains.add(List.copyOf(targets.subList(from, to)));
+        }
+        return chains;
+    }
+
+    private static ChainReport run(Path file, List<NodeRecord> chain, List<String> command) {
+        try {
+            Process ssh = new ProcessBuilder(command).redirectInput(file.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String stderr;
+            try (InputStream err = ssh.getErrorStream()) {
+                stderr = new String(err.readAllBytes(), StandardCharsets.UTF_8);
             }
-            cmd.join(60, java.util.concurrent.TimeUnit.SECONDS);
-            Integer status = cmd.getExitStatus();
-            if (status == null || status != 0) {
-                throw new IOException("'" + command + "' failed: " + err.strip());
-            }
-            return out.strip();
+            return ChainReport.parse(chain, stderr, ssh.waitFor());
+        } catch (IOException e) {
+            throw new IllegalStateException("broadcast of " + file.getFileName() + ": cannot run ssh: " + e.getMessage()
+                    + " (install OpenSSH's client)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the broadcast of " + file.getFileName(), e);
         }
     }
 
-    /** Single-quotes a path for the remote shell: paths come from the plan and may hold any character but NUL. */
-    static String quote(String text) {
-        return "'" + text.replace("'", "'\\''") + "'";
+    private static Thread daemon(Runnable task) {
+        Thread thread = new Thread(task, "broadcast-chain");
+        thread.setDaemon(true);
+        return thread;
     }
 
     /** The file's permission bits in octal: a broadcast binary must stay executable. */
-    static String mode(Path file) throws IOException {
-        int mode = 0;
-        for (java.nio.file.attribute.PosixFilePermission permission : Files.getPosixFilePermissions(file)) {
-            mode |= 1 << (8 - permission.ordinal());
+    static String mode(Path file) {
+        try {
+            int mode = 0;
+            for (PosixFilePermission permission : Files.getPosixFilePermissions(file)) {
+                mode |= 1 << (8 - permission.ordinal());
+            }
+            return String.format("%04o", mode);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the mode of " + file + " to broadcast it: " + e.getMessage(), e);
         }
-        return String.format("%04o", mode);
     }
 
-    private static String sha256(Path file) {
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file + " to broadcast it: " + e.getMessage(), e);
+        }
+    }
+
+    static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[1 << 16];
@@ -178,9 +178,5 @@ public final class Broadcaster {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String names(List<Path> files) {
-        return String.join(", ", files.stream().map(p -> p.getFileName().toString()).toList());
     }
 }

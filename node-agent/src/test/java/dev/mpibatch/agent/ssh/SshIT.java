@@ -87,9 +87,11 @@ class SshIT {
         assertThat(result.code()).isNotZero();
         assertThat(result.output()).doesNotContain("logged-in").containsIgnoringCase("host key");
         Path file = Files.writeString(state.resolve("payload"), "data");
-        assertThatThrownBy(() -> new Broadcaster(roster(impostor.publicKeyLine()), 0, user, "root",
+        BroadcastRelay.install(state);
+        assertThatThrownBy(() -> new Broadcaster(roster(impostor.publicKeyLine()), 0, state,
                 p -> state.resolve("copy-" + p.getFileName())).send(List.of(file)))
-                .hasMessageContaining("failed on node 1");
+                .hasMessageContaining("failed on node 1 (127.0.0.1)").hasMessageContaining("Host key verification failed");
+        assertThat(state.resolve("copy-payload")).doesNotExist();
     }
 
     @Test
@@ -106,6 +108,7 @@ class SshIT {
     @Test
     void broadcast_copiesTheFileKeepingItsModeAndVerifiesTheChecksum() throws Exception {
         ClusterFiles.write(state, roster(host.publicKeyLine()), 0, user);
+        BroadcastRelay.install(state);
         Path binary = state.resolve("program");
         byte[] bytes = new byte[5 * 1024 * 1024];
         new java.util.Random(7).nextBytes(bytes);
@@ -113,11 +116,28 @@ class SshIT {
         Files.setPosixFilePermissions(binary, PosixFilePermissions.fromString("rwxr-x---"));
         Path target = state.resolve("received/program");
 
-        new Broadcaster(roster(host.publicKeyLine()), 0, user, "root", p -> target).send(List.of(binary));
+        new Broadcaster(roster(host.publicKeyLine()), 0, state, p -> target).send(List.of(binary));
 
         assertThat(Files.readAllBytes(target)).isEqualTo(bytes);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rwxr-x---");
         assertThat(Files.list(target.getParent()).map(p -> p.getFileName().toString())).containsExactly("program");
+    }
+
+    @Test
+    void broadcast_whenTheTargetDirectoryCannotBeMade_failsNamingTheNodeAndWhyAndLeavesNoCopy() throws Exception {
+        ClusterFiles.write(state, roster(host.publicKeyLine()), 0, user);
+        BroadcastRelay.install(state);
+        Path file = Files.writeString(state.resolve("input"), "data");
+        Files.writeString(state.resolve("blocker"), "a file where the copy's directory should be");
+
+        assertThatThrownBy(() -> new Broadcaster(roster(host.publicKeyLine()), 0, state,
+                p -> state.resolve("blocker/sub/input")).send(List.of(file)))
+                .hasMessageStartingWith("broadcast of input failed on node 1 (127.0.0.1): cannot create directory "
+                        + state.resolve("blocker/sub"));
+        try (Stream<Path> left = Files.list(state)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("mpi-batch-part"))
+                    .noneMatch(n -> n.startsWith(".broadcast"));
+        }
     }
 
     private record Result(int code, String output) {

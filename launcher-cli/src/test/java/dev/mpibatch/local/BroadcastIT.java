@@ -1,0 +1,118 @@
+package dev.mpibatch.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.mpibatch.testing.Requirements;
+
+/** The broadcast step's relay chain end to end: four namespace hosts, each with its own private directory. */
+class BroadcastIT {
+    /** Makes a 3 MiB file, mode 0750, in a directory the workers do not have yet. */
+    private static final String MAKE_PAYLOAD = "mkdir -p data && head -c 3145728 /dev/urandom > data/payload.bin"
+            + " && chmod 750 data/payload.bin";
+    /** On node 2 only (third line of the hostfile), a plain file where the payload's directory must go. */
+    private static final String BLOCK_NODE_2 = "ssh -F \"$MPI_BATCH_STATE_DIR/ssh_config\" -p 2222"
+            + " \"$(sed -n 3p \"$OMPI_MCA_orte_default_hostfile\" | cut -d' ' -f1)\" touch \"$PWD/data\"";
+
+    @TempDir
+    Path temp;
+
+    @BeforeEach
+    void requirements() {
+        Requirements.requireNamespaces();
+        Requirements.requireSshd();
+        Requirements.requireOpenMpi();
+        Requirements.require(Files.isRegularFile(LocalRun.agentJar()), "the agent jar (mvn package) at " + LocalRun.agentJar());
+    }
+
+    @Test
+    void broadcast_onFourHosts_everyWorkerHasTheSameBytesAndModeAndNoPartFile() throws Exception {
+        LocalRun run = LocalRun.run(Map.of(), "local", job("payload", MAKE_PAYLOAD).toString(), "--keep");
+        Path root = Path.of("/run/mpi-batch/local-" + run.runId());
+        try {
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.err()).contains("broadcast payload.bin (3145728 bytes) to 3 nodes through a chain");
+            byte[] original = Files.readAllBytes(root.resolve("hosts/0/work/data/payload.bin"));
+            for (int worker = 1; worker <= 3; worker++) {
+                Path copy = root.resolve("hosts/" + worker + "/work/data/payload.bin");
+                assertThat(Files.readAllBytes(copy)).as("node %d's copy", worker).isEqualTo(original);
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy))).isEqualTo("rwxr-x---");
+                assertThat(names(copy.getParent())).containsExactly("payload.bin");
+            }
+        } finally {
+            deleteTree(root);
+        }
+        Leftovers.assertNone(run.runId());
+    }
+
+    @Test
+    void broadcast_whenOneHopCannotStoreTheFile_stepFailsNamingThatNodeAndTheOnesNeverReached() throws Exception {
+        LocalRun run = LocalRun.run(Map.of(), "local",
+                job("blocked", MAKE_PAYLOAD + " && " + BLOCK_NODE_2).toString(), "--keep");
+        Path root = Path.of("/run/mpi-batch/local-" + run.runId());
+        try {
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err()).containsPattern("broadcast of payload.bin failed on node 2 \\(10\\.[0-9.]+\\): "
+                    + "cannot create directory " + root.resolve("node/work/data"))
+                    .contains("never reached (no copy there): node 3")
+                    .contains("step 2/3 (broadcast) failed");
+            assertThat(run.out()).doesNotContain("after the broadcast");
+            assertThat(root.resolve("hosts/1/work/data/payload.bin")).as("node 1, before the break, has its copy")
+                    .exists();
+            assertThat(root.resolve("hosts/2/work/data")).isRegularFile();
+            assertThat(root.resolve("hosts/3/work/data")).doesNotExist();
+            for (int worker = 1; worker <= 3; worker++) {
+                try (Stream<Path> files = Files.walk(root.resolve("hosts/" + worker))) {
+                    assertThat(files.map(p -> p.getFileName().toString()))
+                            .noneMatch(n -> n.endsWith(".mpi-batch-part") || n.startsWith(".broadcast."));
+                }
+            }
+        } finally {
+            deleteTree(root);
+        }
+        Leftovers.assertNone(run.runId());
+    }
+
+    private Path job(String name, String prepare) throws Exception {
+        Path job = temp.resolve(name + ".yaml");
+        Files.writeString(job, String.join("\n",
+                "name: " + name,
+                "nodes: 4",
+                "slotsPerNode: 1",
+                "steps:",
+                "  - sh: '" + prepare.replace("'", "''") + "'",
+                "  - broadcast: [data/payload.bin]",
+                "  - sh: echo after the broadcast",
+                ""), StandardCharsets.UTF_8);
+        return job;
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    private static void deleteTree(Path root) throws Exception {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

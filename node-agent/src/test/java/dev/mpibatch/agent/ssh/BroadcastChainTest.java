@@ -1,0 +1,72 @@
+package dev.mpibatch.agent.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.mpibatch.agent.rendezvous.NodeRecord;
+
+class BroadcastChainTest {
+    private static NodeRecord node(int index) {
+        return new NodeRecord("job", 1, index, "10.0.0." + (index + 2), 2222, 1, "h" + index,
+                "ssh-ed25519 AAAA user", "ssh-ed25519 AAAA host", "t");
+    }
+
+    private static List<NodeRecord> nodes(int from, int to) {
+        return IntStream.range(from, to).mapToObj(BroadcastChainTest::node).toList();
+    }
+
+    @Test
+    void chains_upToTheMaximum_areOneChainInRosterOrder() {
+        assertThat(Broadcaster.chains(nodes(1, 8), 64)).containsExactly(nodes(1, 8));
+    }
+
+    @Test
+    void chains_atAThousandNodes_areSixteenOfNearlyEqualLength() {
+        List<List<NodeRecord>> chains = Broadcaster.chains(nodes(1, 1000), 64);
+
+        assertThat(chains).hasSize(16).allSatisfy(c -> assertThat(c.size()).isBetween(62, 63));
+        assertThat(chains.stream().flatMap(List::stream).toList()).isEqualTo(nodes(1, 1000));
+    }
+
+    @Test
+    void command_passesTheRestOfTheChainAsPlainWordsAndThePathInBase64() {
+        List<String> command = BroadcastRelay.command(Path.of("/run/s"), nodes(1, 3), Path.of("/w/it's a file"),
+                "0750", "ab12");
+
+        assertThat(command).containsExactly("ssh", "-F", "/run/s/ssh_config", "-p", "2222", "-c",
+                "aes128-gcm@openssh.com", "-T", "-x", "10.0.0.3", "sh", "/run/s/broadcast-relay", "1",
+                "L3cvaXQncyBhIGZpbGU=", "0750", "ab12", "2", "10.0.0.4", "2222");
+    }
+
+    @Test
+    void report_namesTheFailedNodeWithItsReasonAndTheNodesNeverReached() {
+        String stderr = "mpi-batch-broadcast: node 1: ok\n"
+                + "mpi-batch-broadcast: node 2: failed: cannot create directory /w: Not a directory\n";
+
+        ChainReport report = ChainReport.parse(nodes(1, 5), stderr, 1);
+
+        assertThat(report.succeeded()).isFalse();
+        assertThat(report.describe()).isEqualTo("node 2 (10.0.0.4): cannot create directory /w: Not a directory; "
+                + "never reached (no copy there): nodes 3, 4");
+    }
+
+    @Test
+    void report_whenTheFirstHopRefuses_namesItWithSshsWords() {
+        ChainReport report = ChainReport.parse(nodes(1, 3), "Host key verification failed.\n", 255);
+
+        assertThat(report.describe()).isEqualTo("node 1 (10.0.0.3): no answer over ssh at 10.0.0.3 port 2222 "
+                + "(exit 255): Host key verification failed.; never reached (no copy there): node 2");
+    }
+
+    @Test
+    void report_whenEveryNodeSaysOk_succeeds() {
+        String stderr = "mpi-batch-broadcast: node 1: ok\nmpi-batch-broadcast: node 2: ok\n";
+
+        assertThat(ChainReport.parse(nodes(1, 3), stderr, 0).succeeded()).isTrue();
+    }
+}
