@@ -10,12 +10,14 @@ import java.util.concurrent.Callable;
 
 import dev.mpibatch.local.LocalCluster;
 import dev.mpibatch.local.LocalClusterOptions;
-import dev.mpibatch.plan.DurationText;
 import dev.mpibatch.plan.MpiImplementation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code mpi-batch local JOBFILE --nodes N}: the job on N hosts on this machine. */
 @Command(name = "local", mixinStandardHelpOptions = true,
@@ -27,27 +29,57 @@ final class LocalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML or JSON).")
     Path jobFile;
 
-    @Option(names = "--nodes", paramLabel = "N", description = "Number of hosts (overrides the job file's nodes).")
+    @Spec
+    CommandSpec commandSpec;
+
     Integer nodes;
+    Integer slotsPerNode;
+    String subnet;
+    String endpointUrl;
+    Duration formationTimeout;
+    MpiImplementation mpi;
+
+    @Option(names = "--nodes", paramLabel = "N", description = "Number of hosts, 1 to 1000 (overrides the job file's nodes).")
+    void nodes(int value) {
+        nodes = OptionChecks.nodes(commandSpec, value);
+    }
 
     @Option(names = "--slots-per-node", paramLabel = "S", description = "MPI slots per host (overrides slotsPerNode).")
-    Integer slotsPerNode;
+    void slotsPerNode(int value) {
+        slotsPerNode = OptionChecks.atLeastOne(commandSpec, "--slots-per-node", value);
+    }
 
     @Option(names = "--subnet", paramLabel = "CIDR", defaultValue = LocalClusterOptions.DEFAULT_SUBNET,
             description = "Private subnet of the namespace hosts (default: ${DEFAULT-VALUE}).")
-    String subnet;
+    void subnet(String cidr) {
+        try {
+            subnet = LocalClusterOptions.checkSubnet(cidr);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandSpec.commandLine(), e.getMessage());
+        }
+    }
 
     @Option(names = "--rendezvous", paramLabel = "URL", description = "Rendezvous through s3://bucket/prefix instead of a local directory.")
     String rendezvous;
 
     @Option(names = "--endpoint-url", paramLabel = "URL", description = "S3 endpoint for --rendezvous (a local S3 server).")
-    String endpointUrl;
+    void endpointUrl(String url) {
+        endpointUrl = OptionChecks.endpoint(commandSpec, "--endpoint-url", url);
+    }
 
     @Option(names = "--formation-timeout", paramLabel = "DURATION", description = "Overrides the job file's formation timeout (e.g. 30s, 2m).")
-    String formationTimeout;
+    void formationTimeout(String text) {
+        formationTimeout = text == null ? null : OptionChecks.duration(commandSpec, "--formation-timeout", text);
+    }
 
     @Option(names = "--mpi", paramLabel = "IMPL", description = "MPI implementation: auto, openmpi or mpich (overrides the job file's mpi).")
-    String mpi;
+    void mpi(String text) {
+        try {
+            mpi = text == null ? null : MpiImplementation.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandSpec.commandLine(), "--mpi " + e.getMessage());
+        }
+    }
 
     @Option(names = "--keep", description = "Keep the hosts' directories and the rendezvous afterwards, for inspection.")
     boolean keep;
@@ -63,36 +95,19 @@ final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (nodes != null && nodes < 1) {
-            throw new IllegalArgumentException("--nodes " + nodes + ": use 1 to 1000");
-        }
-        if (slotsPerNode != null && slotsPerNode < 1) {
-            throw new IllegalArgumentException("--slots-per-node " + slotsPerNode + ": use at least 1");
-        }
+        OptionChecks.exclusive(commandSpec, "--loopback", "--subnet", "loopback hosts have no subnet");
         if (endpointUrl != null && rendezvous == null) {
-            throw new IllegalArgumentException("--endpoint-url goes with --rendezvous s3://bucket/prefix");
+            throw new ParameterException(commandSpec.commandLine(), "--endpoint-url goes with --rendezvous s3://bucket/prefix");
         }
-        if (rendezvous != null && !rendezvous.startsWith("s3://")) {
-            throw new IllegalArgumentException("--rendezvous '" + rendezvous + "': use s3://bucket/prefix");
+        if (rendezvous != null && !rendezvous.matches("s3://[^/]+(/.*)?")) {
+            throw new ParameterException(commandSpec.commandLine(), "--rendezvous '" + rendezvous + "': use s3://bucket/prefix");
         }
-        Optional<Duration> formation = Optional.ofNullable(formationTimeout).map(text -> {
-            try {
-                return DurationText.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--formation-timeout " + e.getMessage());
-            }
-        });
+        Optional<Duration> formation = Optional.ofNullable(formationTimeout);
         LocalClusterOptions options = new LocalClusterOptions(jobFile,
                 nodes == null ? OptionalInt.empty() : OptionalInt.of(nodes),
                 slotsPerNode == null ? OptionalInt.empty() : OptionalInt.of(slotsPerNode),
                 subnet, Optional.ofNullable(rendezvous), Optional.ofNullable(endpointUrl), formation,
-                Optional.ofNullable(mpi).map(text -> {
-                    try {
-                        return MpiImplementation.parse(text);
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--mpi " + e.getMessage());
-                    }
-                }), keep,
+                Optional.ofNullable(mpi), keep,
                 agentJar(), loopback, new HashSet<>(neverStart), parent.env, parent.out, parent.err);
         return new LocalCluster(options).run();
     }

@@ -28,6 +28,9 @@ public final class Main {
                 .setDefaultValueProvider(new ConfigDefaults(env, java.nio.file.Path.of("").toAbsolutePath()))
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     err.println("mpi-batch: " + message(e));
+                    if (exitCode(e) == ExitCodes.USAGE && String.valueOf(e.getMessage()).startsWith("--")) {
+                        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+                    }
                     if (root.verbose) {
                         e.printStackTrace(err);
                     }

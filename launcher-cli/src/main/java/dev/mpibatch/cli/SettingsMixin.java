@@ -5,8 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.mpibatch.launcher.LauncherSettings;
-import dev.mpibatch.plan.DurationText;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Where and how a job runs on Batch. */
 final class SettingsMixin {
@@ -43,8 +44,15 @@ final class SettingsMixin {
     @Option(names = "--retry-attempts", paramLabel = "N", defaultValue = "1", description = "Batch attempts, 1 to 10.")
     int retryAttempts;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    Duration timeout;
+
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Attempt timeout (e.g. 2h), at least 60s.")
-    String timeout;
+    void timeout(String text) {
+        timeout = text == null ? null : OptionChecks.duration(mixee, "--timeout", text);
+    }
 
     @Option(names = "--share-identifier", paramLabel = "ID", description = "Fair-share identifier.")
     String shareIdentifier;
@@ -68,13 +76,7 @@ final class SettingsMixin {
                 .instanceType(instanceType).retryAttempts(retryAttempts).shareIdentifier(shareIdentifier)
                 .tags(tags).environment(environment).logGroup(logGroup);
         if (timeout != null) {
-            Duration duration;
-            try {
-                duration = DurationText.parse(timeout);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--timeout " + e.getMessage());
-            }
-            builder.attemptTimeout(duration);
+            builder.attemptTimeout(timeout);
         }
         return builder.build();
     }

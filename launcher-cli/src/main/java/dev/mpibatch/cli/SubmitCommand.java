@@ -20,7 +20,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code mpi-batch submit JOBFILE}: the job as a multi-node parallel job on AWS Batch. */
 @Command(name = "submit", mixinStandardHelpOptions = true,
@@ -32,8 +34,15 @@ final class SubmitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML or JSON).")
     Path jobFile;
 
-    @Option(names = "--nodes", paramLabel = "N", description = "Number of nodes (overrides the job file's nodes).")
+    @Spec
+    CommandSpec commandSpec;
+
     Integer nodes;
+
+    @Option(names = "--nodes", paramLabel = "N", description = "Number of nodes, 1 to 1000 (overrides the job file's nodes).")
+    void nodes(int value) {
+        nodes = OptionChecks.nodes(commandSpec, value);
+    }
 
     @Option(names = "--wait", description = "Follow the job: states, nodes, every node's logs; exit with its result.")
     boolean waitForEnd;
@@ -49,9 +58,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (dryRun && waitForEnd) {
-            throw new IllegalArgumentException("--dry-run and --wait exclude each other: a dry run submits nothing");
-        }
+        OptionChecks.exclusive(commandSpec, "--dry-run", "--wait", "a dry run submits nothing");
         JobSpec spec = PlanParser.parse(jobFile);
         if (nodes != null) {
             spec = spec.withNodes(nodes);

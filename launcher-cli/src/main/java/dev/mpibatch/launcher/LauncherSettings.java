@@ -46,11 +46,11 @@ public record LauncherSettings(String queue, String image, String bucket, String
                 + "(README: The node image)");
         check(bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "bucket '" + bucket + "' is not a valid S3 bucket "
                 + "name: pass --bucket (or set MPI_BATCH_BUCKET)");
-        check(vcpus >= 1, "vcpus " + vcpus + " must be at least 1");
-        check(memoryMiB >= 4, "memory " + memoryMiB + " MiB must be at least 4");
-        check(gpus >= 0, "gpus " + gpus + " must not be negative");
-        check(retryAttempts >= 1 && retryAttempts <= 10, "retry attempts " + retryAttempts + " must be 1 to 10");
-        check(attemptTimeout.map(t -> t.toSeconds() >= 60).orElse(true), "the attempt timeout must be at least 60 s");
+        check(vcpus >= 1, "--vcpus " + vcpus + ": vCPUs per node must be at least 1");
+        check(memoryMiB >= 4, "--memory " + memoryMiB + ": memory per node must be at least 4 MiB");
+        check(gpus >= 0, "--gpus " + gpus + ": GPUs per node must not be negative");
+        check(retryAttempts >= 1 && retryAttempts <= 10, "--retry-attempts " + retryAttempts + ": Batch allows 1 to 10 attempts");
+        check(attemptTimeout.map(t -> t.toSeconds() >= 60).orElse(true), "--timeout " + attemptTimeout.map(dev.mpibatch.plan.DurationText::format).orElse("") + ": Batch's attempt timeout must be at least 60s");
     }
 
     private static void check(boolean ok, String message) {

@@ -38,6 +38,16 @@ public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt s
 
     public static final String DEFAULT_SUBNET = "10.213.0.0/24";
 
+    /**
+     * Returns {@code cidr} when it is a usable subnet for namespace hosts.
+     *
+     * @throws IllegalArgumentException naming {@code --subnet} and what is accepted
+     */
+    public static String checkSubnet(String cidr) {
+        Subnet.parse(cidr);
+        return cidr;
+    }
+
     public LocalClusterOptions {
         Objects.requireNonNull(jobFile, "jobFile");
         Objects.requireNonNull(subnet, "subnet");

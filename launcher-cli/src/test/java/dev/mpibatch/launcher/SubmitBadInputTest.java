@@ -49,11 +49,6 @@ class SubmitBadInputTest {
     }
 
     @Test
-    void nodesOverAThousand() {
-        assertUsageErrorWithoutAws(submit(MotoServer.cHello(), "--nodes", "1001"), "nodes: 1001 is out of range");
-    }
-
-    @Test
     void submitRequestOverTheSizeLimit() {
         assertUsageErrorWithoutAws(submit(MotoServer.cHello(), "--env", "BIG=" + "x".repeat(31 * 1024)),
                 "over Batch's 30720");
