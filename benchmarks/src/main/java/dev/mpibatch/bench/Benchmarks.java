@@ -8,7 +8,7 @@ public final class Benchmarks {
     }
 
     public static List<Benchmark> all() {
-        return List.of();
+        return List.of(new CliBenchmark());
     }
 
     public static List<String> names() {
