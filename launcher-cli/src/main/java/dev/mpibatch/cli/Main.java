@@ -21,7 +21,10 @@ public final class Main {
     /** Runs the CLI in this process and returns its exit code (for tests and embedding). */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         MpiBatchCommand root = new MpiBatchCommand(out, err, env);
-        CommandLine commandLine = new CommandLine(root)
+        CommandLine commandLine = new CommandLine(root);
+        // Before the settings below: picocli applies them to the subcommands registered at the time.
+        MpiBatchCommand.subcommandsFor(args).forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+        commandLine
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .setExitCodeExceptionMapper(Main::exitCode)

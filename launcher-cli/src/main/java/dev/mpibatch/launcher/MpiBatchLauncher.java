@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 import dev.mpibatch.agent.AgentEnv;
 import dev.mpibatch.agent.rendezvous.Sleeper;
@@ -44,6 +48,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class MpiBatchLauncher implements AutoCloseable {
     /** SubmitJob requests are limited to 30 KiB. */
     public static final int MAX_SUBMIT_BYTES = 30 * 1024;
+    /** Runs a submit's uploads beside its Batch requests; daemon threads never keep an embedding JVM alive. */
+    private static final Executor SUBMIT_THREADS = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "mpi-batch-submit");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final BatchClient batch;
     private final S3Client s3;
@@ -103,13 +113,21 @@ public final class MpiBatchLauncher implements AutoCloseable {
     public JobHandle submit(JobSpec spec, Path jobDir) {
         Staging staging = Staging.forJob(settings.bucket(), settings.prefix(), spec, clock);
         Submission submission = plan(spec, jobDir, staging);
-        aws(() -> checkQueue(), "check the job queue " + settings.queue());
-        String definitionArn = aws(() -> JobDefinitions.register(batch, submission.definition()).arn(),
-                "register the job definition " + submission.definition().jobDefinitionName());
-        aws(() -> {
-            staging.upload(s3, spec, jobDir);
-            return null;
-        }, "upload the plan to s3://" + settings.bucket() + "/" + staging.key());
+        // Staging does not depend on Batch's answers: upload while the queue is checked and the definition registered
+        // (in that order, so that an unknown queue registers nothing). Whichever side fails, nothing staged remains.
+        CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> aws(() -> staging.upload(s3, spec, jobDir),
+                "upload the plan to s3://" + settings.bucket() + "/" + staging.key()), SUBMIT_THREADS);
+        String definitionArn;
+        try {
+            aws(() -> checkQueue(), "check the job queue " + settings.queue());
+            definitionArn = aws(() -> JobDefinitions.register(batch, submission.definition()).arn(),
+                    "register the job definition " + submission.definition().jobDefinitionName());
+            upload.join();
+        } catch (RuntimeException e) {
+            awaitQuietly(upload);
+            deleteStaged(staging);
+            throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
         try {
             String jobId = batch.submitJob(submission.submit().toBuilder().jobDefinition(definitionArn).build()).jobId();
             return attach(jobId);
@@ -205,6 +223,22 @@ public final class MpiBatchLauncher implements AutoCloseable {
         settings.attemptTimeout().ifPresent(t -> submit.timeout(b -> b.attemptDurationSeconds((int) t.toSeconds())));
         settings.shareIdentifier().ifPresent(submit::shareIdentifier);
         return submit.build();
+    }
+
+    private void deleteStaged(Staging staging) {
+        try {
+            staging.deleteAll(s3);
+        } catch (SdkException e) {
+            // keep the submit's own error; the bucket's lifecycle rule expires what could not be deleted
+        }
+    }
+
+    private static void awaitQuietly(CompletableFuture<Void> upload) {
+        try {
+            upload.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            // its own failure is not the one to report: the first one is
+        }
     }
 
     private void checkQueue() {
