@@ -17,8 +17,14 @@ import dev.mpibatch.agent.rendezvous.RendezvousStores;
  * (network, hostname, private mount of its directory) or as a plain process on a loopback host.
  */
 final class AgentLauncher {
-    /** Sets the hostname and mounts the host's private directory, then becomes the agent. Values come as arguments, never spliced into the script. */
-    private static final String HOST_SCRIPT = "hostname \"$1\" && mount --bind \"$2\" \"$3\" && shift 3 && exec \"$@\"";
+    /**
+     * Sets the hostname, mounts the host's private directory, and gives the host a private /tmp inside it (Open MPI's
+     * session directories and anything else a killed host leaves in /tmp go away with the run's directory); then
+     * becomes the agent. Values come as arguments, never spliced into the script.
+     */
+    private static final String HOST_SCRIPT = "hostname \"$1\" && mount --bind \"$2\" \"$3\""
+            + " && mkdir -p \"$2/tmp\" && chmod 1777 \"$2/tmp\" && mount --bind \"$2/tmp\" /tmp"
+            + " && shift 3 && exec \"$@\"";
 
     private final LocalClusterOptions options;
     private final LocalLayout layout;

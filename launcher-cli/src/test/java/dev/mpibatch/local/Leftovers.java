@@ -19,6 +19,19 @@ final class Leftovers {
         assertThat(Files.exists(Path.of("/run/mpi-batch/local-" + id))).as("the run's directory").isFalse();
     }
 
+    /**
+     * Asserts that no host of job {@code name} (hostnames {@code name-N}) left files in this machine's /tmp, such
+     * as Open MPI's session directories ({@code /tmp/ompi.<hostname>.<uid>}).
+     */
+    static void assertNoTempFiles(String name) {
+        try (var entries = Files.list(Path.of("/tmp"))) {
+            assertThat(entries.map(p -> p.getFileName().toString()).filter(f -> f.contains(name + "-")).toList())
+                    .as("files of the hosts of job %s in /tmp", name).isEmpty();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static List<String> processesMentioning(String text) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.pid() != ProcessHandle.current().pid())

@@ -4,10 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,11 +29,22 @@ record LocalRun(int exitCode, String out, String err) {
     }
 
     static LocalRun run(Map<String, String> extraEnv, String... args) {
+        return run(extraEnv, new ByteArrayOutputStream(), new ByteArrayOutputStream(), args);
+    }
+
+    /** Starts {@code mpi-batch local ...} on a thread of its own; its output can be read while it runs. */
+    static Running start(Map<String, String> extraEnv, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        return new Running(out, err, CompletableFuture.supplyAsync(() -> run(extraEnv, out, err, args),
+                runnable -> new Thread(runnable, "local-run").start()));
+    }
+
+    private static LocalRun run(Map<String, String> extraEnv, ByteArrayOutputStream out, ByteArrayOutputStream err,
+                                String... args) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(extraEnv);
         env.put("MPI_BATCH_AGENT_JAR", agentJar().toAbsolutePath().toString());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
@@ -41,6 +55,38 @@ record LocalRun(int exitCode, String out, String err) {
         System.out.println(run.out);
         System.out.println(run.err);
         return run;
+    }
+
+    /** A run in progress. */
+    record Running(ByteArrayOutputStream out, ByteArrayOutputStream err, CompletableFuture<LocalRun> result) {
+        /** Everything printed so far, standard output then standard error. */
+        String printed() {
+            return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        }
+
+        /** Waits until {@code text} was printed; fails after {@code timeout}, or if the run ended first. */
+        void awaitPrinted(String text, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!printed().contains(text)) {
+                if (result.isDone() || System.nanoTime() > deadline) {
+                    throw new AssertionError("'" + text + "' not printed within " + timeout + ":\n" + printed());
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        /** The run's id, once it printed it. */
+        String runId() {
+            Matcher m = RUN_ID.matcher(printed());
+            if (!m.find()) {
+                throw new AssertionError("no run id in the output:\n" + printed());
+            }
+            return m.group(1);
+        }
+
+        LocalRun await(Duration timeout) throws Exception {
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The run's id, as it printed it ({@code local-<id>}). */

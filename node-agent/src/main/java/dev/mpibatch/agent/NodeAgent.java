@@ -38,6 +38,7 @@ import dev.mpibatch.agent.ssh.SshKeyPair;
 import dev.mpibatch.agent.ssh.SshKeys;
 import dev.mpibatch.agent.ssh.SshdProcess;
 import dev.mpibatch.agent.ssh.SshdSettings;
+import dev.mpibatch.plan.DurationText;
 import dev.mpibatch.plan.JobSpec;
 
 /**
@@ -124,7 +125,7 @@ public final class NodeAgent {
             LOG.info("main node finished with exit code {} ({}): exiting", done.get().exitCode(), done.get().reason());
         } else {
             LOG.warn("main node {} gone for longer than {} without a result: exiting", main.address(),
-                    spec.timeouts().mainLease());
+                    DurationText.format(spec.timeouts().mainLease()));
         }
         return AgentExit.OK;
     }
@@ -211,7 +212,8 @@ public final class NodeAgent {
                 }
                 while (MainLiveness.accepts(worker.address(), worker.sshPort())) {
                     if (clock.instant().isAfter(deadline)) {
-                        LOG.warn("node {} still serving after {}; cleaning up anyway", worker.index(), WORKER_EXIT_WAIT);
+                        LOG.warn("node {} still serving after {}; cleaning up anyway", worker.index(),
+                                DurationText.format(WORKER_EXIT_WAIT));
                         return;
                     }
                     pause(Duration.ofMillis(200));

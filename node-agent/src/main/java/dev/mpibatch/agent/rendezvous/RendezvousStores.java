@@ -10,7 +10,6 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -54,7 +53,7 @@ public final class RendezvousStores {
 
     /**
      * An S3 client with credentials and region from the SDK's default chains (us-east-1 when no region is configured,
-     * as is common with a local S3 server), path-style addressing with an endpoint override, and bounded retries.
+     * as is common with a local S3 server), path-style addressing with an endpoint override, and the bounded retries of {@link RendezvousRetries}.
      */
     public static S3Client s3Client(Optional<String> endpoint) {
         return s3Client(endpoint, java.util.Map.of());
@@ -73,7 +72,7 @@ public final class RendezvousStores {
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofSeconds(30)))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(RetryMode.STANDARD)
+                        .retryStrategy(RendezvousRetries.strategy())
                         .apiCallTimeout(Duration.ofMinutes(2))
                         .build());
         endpoint.ifPresent(url -> builder.endpointOverride(URI.create(url)).forcePathStyle(true));

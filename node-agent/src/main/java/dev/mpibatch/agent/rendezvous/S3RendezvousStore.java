@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -18,7 +19,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * A rendezvous under an S3 prefix. Objects are written with server-side encryption; retries of throttling (503
- * SlowDown) and server errors are the SDK client's, configured by {@link RendezvousStores}.
+ * SlowDown), server errors and dropped connections are the SDK client's, with the budget of
+ * {@link RendezvousRetries}.
  */
 public final class S3RendezvousStore implements RendezvousStore {
     private static final int DELETE_BATCH = 1000;
@@ -113,7 +115,14 @@ public final class S3RendezvousStore implements RendezvousStore {
     }
 
     private RendezvousException failure(String action, String key, SdkException e) {
-        return new RendezvousException("cannot " + action + " " + describe() + key + ": " + e.getMessage()
-                + " (check the bucket, the endpoint and the node's S3 permissions)", e);
+        String advice = RendezvousRetries.isTransient(e)
+                ? " (S3 kept throttling, failing or dropping the connection through the rendezvous's retry budget of "
+                        + RendezvousRetries.MAX_ATTEMPTS + " attempts with backoff: check the endpoint and S3's health, "
+                        + "then retry the job)"
+                : " (check the bucket, the endpoint and the node's S3 permissions)";
+        String code = e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorCode() != null ? service.awsErrorDetails().errorCode() + ": " : "";
+        return new RendezvousException("cannot " + action + " " + describe() + key + ": " + code + e.getMessage()
+                + advice, e);
     }
 }

@@ -1,0 +1,147 @@
+package dev.mpibatch.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.mpibatch.testing.Requirements;
+import dev.mpibatch.testing.S3ProxyFixture;
+import dev.mpibatch.testkit.ProxyStats;
+import dev.mpibatch.testkit.S3FaultProxy;
+
+/**
+ * End to end on namespace hosts: what a job does when S3 misbehaves, when a worker dies under MPI, and when the
+ * main node dies. Bounds on time here are generous correctness bounds (nothing may wait forever), not speed targets.
+ */
+class FaultsIT {
+    private static final Pattern HOST_LINE = Pattern.compile("^\\[node (\\d)] faults-(\\d)$", Pattern.MULTILINE);
+    private static final Pattern STEP_FAILED = Pattern.compile("step 1/1 \\(exec\\) failed with exit code (\\d+)");
+
+    @TempDir
+    Path temp;
+
+    @BeforeEach
+    void requirements() {
+        Requirements.requireNamespaces();
+        Requirements.requireSshd();
+        Requirements.requireOpenMpi();
+        Requirements.require(Files.isRegularFile(LocalRun.agentJar()), "the agent jar (mvn package) at " + LocalRun.agentJar());
+    }
+
+    private Path job(String name, String... lines) throws Exception {
+        List<String> all = new ArrayList<>(List.of("name: faults", "nodes: 3", "slotsPerNode: 1"));
+        all.addAll(List.of(lines));
+        return Files.writeString(temp.resolve(name), String.join("\n", all) + "\n");
+    }
+
+    @Test
+    void s3Faults_twentyPercentOfEveryKind_formationCompletesEveryNodeRunsAndRetriesStayBounded() throws Exception {
+        Path job = job("hostname.yaml", "timeouts: {formation: 90s, mainLease: 20s}",
+                "steps:", "  - exec: {program: hostname}");
+        try (S3ProxyFixture s3 = S3ProxyFixture.start()) {
+            s3.createBucket("faults");
+            ProxyStats clean = runThroughProxy(s3, job, 0);
+            ProxyStats faulty = runThroughProxy(s3, job, 0.2);
+
+            assertThat(faulty.faults()).as("every kind of fault was injected")
+                    .allSatisfy((fault, n) -> assertThat(n).as(fault.name()).isPositive());
+            // The same job with a fifth of requests failing: each failure costs a retry, and the waits that
+            // faults and backoffs add cost some more polls; a retry storm would cost many times more.
+            assertThat(faulty.totalRequests()).as("requests with faults vs %s without", clean.totalRequests())
+                    .isLessThanOrEqualTo(3 * clean.totalRequests());
+            assertThat(faulty.peakPerSecond()).as("no burst of retries")
+                    .isLessThanOrEqualTo(Math.max(60, 3 * clean.peakPerSecond()));
+        }
+    }
+
+    /** Runs the job through a fault proxy with {@code rate} faults; asserts it succeeded on all 3 hosts. */
+    private static ProxyStats runThroughProxy(S3ProxyFixture s3, Path job, double rate) throws Exception {
+        try (S3FaultProxy proxy = S3FaultProxy.builder().upstream(URI.create(s3.endpoint())).bindAddress("0.0.0.0")
+                .faultRate(rate).seed(2026).delayFault(Duration.ofSeconds(1)).start()) {
+            LocalRun run = LocalRun.run(s3.credentialsEnvironment(), "local", job.toString(),
+                    "--rendezvous", "s3://faults/rv", "--endpoint-url", proxy.endpoint());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            Matcher hosts = HOST_LINE.matcher(run.out());
+            List<String> ran = new ArrayList<>();
+            while (hosts.find()) {
+                assertThat(hosts.group(1)).isEqualTo(hosts.group(2));
+                ran.add(hosts.group(1));
+            }
+            assertThat(ran).as("every node registered and ran its rank").containsExactlyInAnyOrder("0", "1", "2");
+            Leftovers.assertNone(run.runId());
+            Leftovers.assertNoTempFiles("faults");
+            ProxyStats stats = proxy.stats();
+            System.out.printf("S3 through the fault proxy at rate %.2f: %d requests %s, faults %s, peak %d/s%n",
+                    rate, stats.totalRequests(), stats.requests(), stats.faults(), stats.peakPerSecond());
+            return stats;
+        }
+    }
+
+    @Test
+    void workerKilledWhileMpiRuns_jobExitsWithMpirunsCodeAndTheOtherWorkerExits() throws Exception {
+        Path job = job("ranks.yaml", "timeouts: {mainLease: 5s}",
+                "steps:", "  - exec: {program: sh, programArgs: [-c, 'echo rank up; exec sleep 300']}");
+        LocalRun.Running running = LocalRun.start(Map.of(), "local", job.toString());
+        running.awaitPrinted("[node 2] rank up", Duration.ofSeconds(60));
+        running.awaitPrinted("[node 1] rank up", Duration.ofSeconds(10));
+        String id = running.runId();
+        long killed = killHost(id, 1);
+
+        LocalRun run = running.await(Duration.ofSeconds(120));
+        long seconds = (System.nanoTime() - killed) / 1_000_000_000L;
+        Matcher failed = STEP_FAILED.matcher(run.err());
+        assertThat(failed.find()).as("mpirun failed: " + run.err()).isTrue();
+        int mpirunExit = Integer.parseInt(failed.group(1));
+        assertThat(mpirunExit).isNotZero();
+        assertThat(run.exitCode()).as("the job's exit code is mpirun's").isEqualTo(mpirunExit);
+        assertThat(run.err()).as("the surviving worker saw the result and left by itself")
+                .containsPattern("\\[node 2].*main node finished with exit code " + mpirunExit);
+        assertThat(seconds).as("seconds from the kill to the end of the run").isLessThan(60);
+        System.out.printf("worker killed: run ended %d s later, exit code %d%n", seconds, run.exitCode());
+        Leftovers.assertNone(id);
+        Leftovers.assertNoTempFiles("faults");
+    }
+
+    @Test
+    void mainKilled_workersNoticeAndExitWithinTheLease() throws Exception {
+        Path job = job("long.yaml", "timeouts: {mainLease: 3s}", "steps:", "  - sh: echo started; sleep 300");
+        LocalRun.Running running = LocalRun.start(Map.of(), "local", job.toString());
+        running.awaitPrinted("[node 0] started", Duration.ofSeconds(60));
+        String id = running.runId();
+        long killed = killHost(id, 0);
+
+        LocalRun run = running.await(Duration.ofSeconds(120));
+        long seconds = (System.nanoTime() - killed) / 1_000_000_000L;
+        assertThat(run.exitCode()).isNotZero();
+        for (int worker = 1; worker <= 2; worker++) {
+            assertThat(run.err()).as("node %d left by itself", worker)
+                    .containsPattern("\\[node " + worker + "].*main node \\S+ gone for longer than 3s without a result");
+        }
+        assertThat(seconds).as("seconds from the kill to the end of the run").isLessThan(30);
+        System.out.printf("main killed: run ended %d s later, exit code %d%n", seconds, run.exitCode());
+        Leftovers.assertNone(id);
+        Leftovers.assertNoTempFiles("faults");
+    }
+
+    /** SIGKILLs every process of host {@code index} (agent, sshd, MPI daemons and ranks): the machine dies. */
+    private static long killHost(String id, int index) {
+        List<String> pids = NetworkNamespaces.pids(NetworkNamespaces.namespace(id, index));
+        assertThat(pids).as("processes of host " + index).isNotEmpty();
+        List<String> command = new ArrayList<>(List.of("kill", "-KILL"));
+        command.addAll(pids);
+        Commands.run(command);
+        return System.nanoTime();
+    }
+}
