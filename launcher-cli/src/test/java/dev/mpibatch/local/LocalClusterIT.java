@@ -71,11 +71,13 @@ class LocalClusterIT {
                     assertThat(copy).exists().isExecutable();
                     assertThat(Files.readAllBytes(copy)).isEqualTo(compiled);
                 }
-                // --keep kept the rendezvous objects: only public material was published.
+                // --keep kept the rendezvous objects: only public material was published, each worker's
+                // certificates in a bundle of its own.
                 try (S3Client client = s3.client()) {
                     List<S3Object> objects = client.listObjectsV2(b -> b.bucket("e2e").prefix("rendezvous/")).contents();
                     assertThat(objects).extracting(S3Object::key).contains(
-                            "rendezvous/local-" + id + "/attempt-1/roster.json",
+                            "rendezvous/local-" + id + "/attempt-1/bundles/1.json",
+                            "rendezvous/local-" + id + "/attempt-1/bundles/2.json",
                             "rendezvous/local-" + id + "/attempt-1/done.json");
                     for (S3Object object : objects) {
                         String text = client.getObjectAsBytes(b -> b.bucket("e2e").key(object.key())).asUtf8String();

@@ -24,6 +24,7 @@ import dev.mpibatch.agent.mpi.StepRunner;
 import dev.mpibatch.agent.net.AddressFinder;
 import dev.mpibatch.agent.net.ClusterAddress;
 import dev.mpibatch.agent.rendezvous.DoneRecord;
+import dev.mpibatch.agent.rendezvous.NodeBundle;
 import dev.mpibatch.agent.rendezvous.NodeRecord;
 import dev.mpibatch.agent.rendezvous.Polling;
 import dev.mpibatch.agent.rendezvous.Rendezvous;
@@ -33,6 +34,7 @@ import dev.mpibatch.agent.rendezvous.Roster;
 import dev.mpibatch.agent.rendezvous.Sleeper;
 import dev.mpibatch.agent.ssh.BroadcastRelay;
 import dev.mpibatch.agent.ssh.Broadcaster;
+import dev.mpibatch.agent.ssh.ClusterAuthority;
 import dev.mpibatch.agent.ssh.ClusterFiles;
 import dev.mpibatch.agent.ssh.SshKeyPair;
 import dev.mpibatch.agent.ssh.SshKeys;
@@ -42,8 +44,8 @@ import dev.mpibatch.plan.DurationText;
 import dev.mpibatch.plan.JobSpec;
 
 /**
- * One node of an MPI cluster: makes its keys, starts its sshd, joins the rendezvous, writes the cluster's SSH and
- * MPI files, and then either runs the plan (main node) or serves until the main node is done (workers).
+ * One node of an MPI cluster: makes its keys, joins the rendezvous, installs the certificates the main node signed
+ * for it, starts its sshd, and then either runs the plan (main node) or serves until the main node is done (workers).
  */
 public final class NodeAgent {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
@@ -51,6 +53,8 @@ public final class NodeAgent {
     private static final Duration WORKER_EXIT_WAIT = Duration.ofSeconds(30);
     private static final Duration FORMATION_FAILURE_NOTICE = Duration.ofSeconds(5);
     private static final Duration WORKER_FORMATION_MARGIN = Duration.ofSeconds(10);
+    /** Certificate validity when no step has a time limit. */
+    private static final Duration UNBOUNDED_JOB = Duration.ofDays(30);
 
     private final AgentSettings settings;
     private final JobSpec spec;
@@ -89,43 +93,56 @@ public final class NodeAgent {
         BroadcastRelay.install(stateDir);
         SshKeyPair userKey = SshKeys.generate(stateDir, "id_ed25519", "mpi-batch-user-node" + node.index());
         SshKeyPair hostKey = SshKeys.generate(stateDir, "ssh_host_ed25519_key", "mpi-batch-host-node" + node.index());
-        Path authorizedKeys = emptyFile(stateDir.resolve("authorized_keys"));
-        SshdSettings sshdSettings = new SshdSettings(stateDir, address.address(), settings.sshPort(),
-                hostKey.privateKey(), authorizedKeys, stateDir.resolve("sshd.pid"), Users.isRoot());
-        try (SshdProcess sshd = SshdProcess.start(sshdSettings, stateDir.resolve("sshd_config"), SSHD_START_TIMEOUT);
-             RendezvousStore store = RendezvousStores.open(settings.rendezvous(), settings.s3Endpoint(),
-                     node.jobId(), node.attempt())) {
-            // On SIGTERM (Batch stopping the job, Ctrl-C on a local cluster) the JVM skips try-with-resources:
-            // stop sshd from a hook so no server outlives its agent.
-            Thread stopSshd = new Thread(sshd::close, "stop-sshd");
-            Runtime.getRuntime().addShutdownHook(stopSshd);
+        try (RendezvousStore store = RendezvousStores.open(settings.rendezvous(), settings.s3Endpoint(),
+                node.jobId(), node.attempt())) {
             Rendezvous rendezvous = new Rendezvous(store, node, clock, sleeper, Polling.defaults(), new Random());
             NodeRecord self = new NodeRecord(node.jobId(), node.attempt(), node.index(), address.address(),
                     settings.sshPort(), slots(), hostname, userKey.publicKeyLine(), hostKey.publicKeyLine(), version);
+            Keys keys = new Keys(stateDir, self, userKey, hostKey);
             return node.isMain()
-                    ? new MainNode(rendezvous, store).run(self, userKey, stateDir, workDir, address, sshd)
-                    : runWorker(rendezvous, self, userKey, stateDir, sshd);
+                    ? new MainNode(rendezvous, store).run(keys, workDir, address)
+                    : runWorker(rendezvous, keys);
         }
     }
 
-    private int runWorker(Rendezvous rendezvous, NodeRecord self, SshKeyPair userKey, Path stateDir, SshdProcess sshd) {
+    /** This node's record and key pairs, and where its files go. */
+    private record Keys(Path stateDir, NodeRecord self, SshKeyPair userKey, SshKeyPair hostKey) {
+        ClusterFiles install(NodeBundle bundle) {
+            return ClusterFiles.install(stateDir, bundle, self, userKey, hostKey);
+        }
+    }
+
+    /** Starts sshd once the node has its certificates: it presents its host certificate from the first connection. */
+    private SshdProcess startSshd(Keys keys, ClusterFiles files) {
+        SshdSettings sshdSettings = new SshdSettings(keys.stateDir(), keys.self().address(), settings.sshPort(),
+                keys.hostKey().privateKey(), ClusterFiles.certificateOf(keys.hostKey().privateKey()),
+                files.trustedUserCaKeys(), keys.stateDir().resolve("sshd.pid"), Users.isRoot());
+        SshdProcess sshd = SshdProcess.start(sshdSettings, keys.stateDir().resolve("sshd_config"), SSHD_START_TIMEOUT);
+        // On SIGTERM (Batch stopping the job, Ctrl-C on a local cluster) the JVM skips try-with-resources:
+        // stop sshd from a hook so no server outlives its agent.
+        Runtime.getRuntime().addShutdownHook(new Thread(sshd::close, "stop-sshd"));
+        return sshd;
+    }
+
+    private int runWorker(Rendezvous rendezvous, Keys keys) {
         // The main node judges formation; a worker waits a little longer so that it hears the verdict (done.json)
         // instead of timing out at the same moment with a vaguer message.
         Duration formation = formationTimeout().plus(WORKER_FORMATION_MARGIN);
-        rendezvous.register(self);
-        Roster roster = rendezvous.awaitRoster(formation);
-        ClusterFiles.write(stateDir, roster, self.index(), userKey);
-        rendezvous.acknowledge();
-        LOG.info("ready: cluster of {} nodes formed, serving until the main node is done", roster.nodes().size());
-        NodeRecord main = roster.node(settings.node().mainIndex());
-        Optional<DoneRecord> done = rendezvous.awaitDone(new MainLiveness(main.address(), main.sshPort()),
-                spec.timeouts().mainLease());
-        sshd.close();
-        if (done.isPresent()) {
-            LOG.info("main node finished with exit code {} ({}): exiting", done.get().exitCode(), done.get().reason());
-        } else {
-            LOG.warn("main node {} gone for longer than {} without a result: exiting", main.address(),
-                    DurationText.format(spec.timeouts().mainLease()));
+        rendezvous.register(keys.self());
+        NodeBundle bundle = rendezvous.awaitBundle(formation);
+        ClusterFiles files = keys.install(bundle);
+        try (SshdProcess sshd = startSshd(keys, files)) {
+            rendezvous.acknowledge();
+            LOG.info("ready: certificates installed, serving until the main node is done");
+            Optional<DoneRecord> done = rendezvous.awaitDone(new MainLiveness(bundle.mainAddress(), bundle.mainPort()),
+                    spec.timeouts().mainLease());
+            sshd.close();
+            if (done.isPresent()) {
+                LOG.info("main node finished with exit code {} ({}): exiting", done.get().exitCode(), done.get().reason());
+            } else {
+                LOG.warn("main node {} gone for longer than {} without a result: exiting", bundle.mainAddress(),
+                        DurationText.format(spec.timeouts().mainLease()));
+            }
         }
         return AgentExit.OK;
     }
@@ -140,17 +157,21 @@ public final class NodeAgent {
             this.store = store;
         }
 
-        int run(NodeRecord self, SshKeyPair userKey, Path stateDir, Path workDir, ClusterAddress address,
-                SshdProcess sshd) {
+        int run(Keys keys, Path workDir, ClusterAddress address) {
             Instant start = clock.instant();
             Roster roster = null;
+            SshdProcess sshd = null;
             int exitCode;
             String reason;
             try {
-                rendezvous.register(self);
+                rendezvous.register(keys.self());
                 Duration formation = formationTimeout();
-                roster = rendezvous.awaitRoster(formation);
-                ClusterFiles files = ClusterFiles.write(stateDir, roster, self.index(), userKey);
+                roster = rendezvous.gatherRoster(formation);
+                ClusterAuthority authority = new ClusterAuthority(roster, Users.name(), clock.instant(),
+                        certificateValidity());
+                int mainIndex = settings.node().index();
+                ClusterFiles files = keys.install(rendezvous.publishBundles(i -> authority.bundleFor(i, mainIndex)));
+                sshd = startSshd(keys, files);
                 rendezvous.acknowledge();
                 rendezvous.awaitReady(remaining(formation, start));
                 LOG.info("cluster formed: {} nodes, {} slots, in {} ms", roster.nodes().size(),
@@ -164,7 +185,7 @@ public final class NodeAgent {
                 Map<String, String> env = new HashMap<>(baseEnvironment);
                 env.putAll(driver.environment(cluster));
                 Broadcaster broadcaster = settings.sharedFileSystem()
-                        ? null : new Broadcaster(roster, self.index(), stateDir);
+                        ? null : new Broadcaster(roster, keys.self().index(), keys.stateDir());
                 exitCode = new StepRunner(workDir, env, driver, cluster, broadcaster, spec.timeouts().step(),
                         OutputSink.console()).run(spec.steps());
                 reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;
@@ -186,7 +207,9 @@ public final class NodeAgent {
             }
             // Closing our sshd tells workers at once that we are gone; then give them time to see done.json
             // before the rendezvous objects disappear.
-            sshd.close();
+            if (sshd != null) {
+                sshd.close();
+            }
             if (roster != null) {
                 awaitWorkersGone(roster);
             } else if (settings.node().numNodes() > 1) {
@@ -233,6 +256,16 @@ public final class NodeAgent {
         return settings.formationTimeout().orElse(spec.timeouts().formation());
     }
 
+    /**
+     * How long the cluster's certificates stay valid: formation plus every step's limit, or {@link #UNBOUNDED_JOB}
+     * when steps are unbounded. The authority's key dies with the main node, so a longer validity gives nothing away.
+     */
+    private Duration certificateValidity() {
+        Duration steps = spec.timeouts().step().isZero()
+                ? UNBOUNDED_JOB : spec.timeouts().step().multipliedBy(Math.max(1, spec.steps().size()));
+        return formationTimeout().plus(steps);
+    }
+
     private Duration remaining(Duration total, Instant start) {
         Duration left = total.minus(Duration.between(start, clock.instant()));
         return left.isNegative() ? Duration.ZERO : left;
@@ -267,16 +300,6 @@ public final class NodeAgent {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the working directory " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Path emptyFile(Path file) {
-        try {
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + file + ": " + e.getMessage(), e);
         }
     }
 }

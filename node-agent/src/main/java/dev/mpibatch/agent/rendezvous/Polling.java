@@ -14,6 +14,11 @@ import java.util.random.RandomGenerator;
  * @param jitter     the fraction (0 to 1) by which an interval is randomly shortened
  */
 public record Polling(Duration initial, Duration max, double multiplier, double jitter) {
+    /**
+     * What all workers together may spend on looking for their bundles, in requests per second: S3 answers 503
+     * SlowDown above 5,500 GETs per second per prefix, and the main node's own requests need room too.
+     */
+    static final int WORKER_POLLS_PER_SECOND = 2500;
 
     public Polling {
         Objects.requireNonNull(initial, "initial");
@@ -26,6 +31,26 @@ public record Polling(Duration initial, Duration max, double multiplier, double 
     /** 50 ms at first, growing by half up to 2 s, with 20% jitter. */
     public static Polling defaults() {
         return new Polling(Duration.ofMillis(50), Duration.ofSeconds(2), 1.5, 0.2);
+    }
+
+    /**
+     * How a worker of an {@code numNodes}-node cluster looks for its bundle after {@link #firstBundleLook}: never so
+     * often that all workers together exceed {@link #WORKER_POLLS_PER_SECOND} (the mean interval is at least
+     * {@code numNodes / WORKER_POLLS_PER_SECOND}), growing by a quarter up to 5 s, jittered by 30%.
+     */
+    public static Polling forBundle(int numNodes) {
+        long floor = Math.max(50, Math.round(numNodes * 1000.0 / WORKER_POLLS_PER_SECOND / 0.85));
+        return new Polling(Duration.ofMillis(floor), Duration.ofSeconds(5), 1.25, 0.3);
+    }
+
+    /**
+     * When a worker first looks for its bundle, counted from its registration: about when the main node can have
+     * published it (it lists, reads, signs and writes O(N) objects, 64 at a time), uniformly spread over half to one
+     * and a half times that so that a thousand workers do not look at the same moment.
+     */
+    public static Duration firstBundleLook(int numNodes, RandomGenerator random) {
+        double expectedMillis = 100 + 0.5 * numNodes;
+        return Duration.ofMillis(Math.round(expectedMillis * (0.5 + random.nextDouble())));
     }
 
     /** The same growth with another ceiling. */

@@ -1,6 +1,9 @@
 package dev.mpibatch.agent.rendezvous;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -19,6 +22,9 @@ public final class RecordCodec {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern CERTIFICATE = Pattern.compile(
+            "ssh-ed25519-cert-v01@openssh\\.com [A-Za-z0-9+/]{200,1400}={0,2}( [\\x21-\\x7e ]{0,200})?");
+    private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}\\$?", Pattern.CASE_INSENSITIVE);
     private static final Pattern ED25519 = Pattern.compile("ssh-ed25519 [A-Za-z0-9+/]{60,100}={0,2}( [\\x21-\\x7e ]{0,200})?");
 
     private RecordCodec() {
@@ -39,8 +45,30 @@ public final class RecordCodec {
         return record;
     }
 
-    public static Roster readRoster(byte[] json, String key) {
-        return read(json, key, Roster.class);
+    /** Reads and checks the bundle stored under {@code key}, which must be this job's, attempt's and node's. */
+    public static NodeBundle readBundle(byte[] json, String key, String jobId, int attempt, int index, int numNodes) {
+        if (json.length > MAX_RECORD_BYTES + 64L * numNodes) {
+            throw invalid(key, "is " + json.length + " bytes, more than a bundle for " + numNodes + " nodes may have");
+        }
+        NodeBundle bundle = read(json, key, NodeBundle.class);
+        if (!bundle.jobId().equals(jobId) || bundle.attempt() != attempt || bundle.index() != index) {
+            throw invalid(key, "is for job " + bundle.jobId() + " attempt " + bundle.attempt() + " node "
+                    + bundle.index() + ", not job " + jobId + " attempt " + attempt + " node " + index);
+        }
+        checkKey(key, "certificate authority", bundle.certificateAuthority());
+        checkCertificate(key, "host certificate", bundle.hostCertificate());
+        checkCertificate(key, "user certificate", bundle.userCertificate());
+        if (!IPV4.matcher(bundle.mainAddress()).matches() || !validPort(bundle.mainPort())
+                || (bundle.sshPort() != 0 && !validPort(bundle.sshPort()))
+                || (bundle.sshPort() == 0) == bundle.ports().isEmpty()) {
+            throw invalid(key, "names the main node at '" + bundle.mainAddress() + "' port " + bundle.mainPort()
+                    + " with ssh port " + bundle.sshPort() + " and " + bundle.ports().size() + " per-node ports: "
+                    + "expected an IPv4 address, ports 1 to 65535, and per-node ports exactly when sshPort is 0");
+        }
+        if (!USER.matcher(bundle.user()).matches()) {
+            throw invalid(key, "names the login user '" + bundle.user() + "', which is not a user name");
+        }
+        return bundle;
     }
 
     public static DoneRecord readDone(byte[] json, String key) {
@@ -59,12 +87,32 @@ public final class RecordCodec {
         if (!IPV4.matcher(record.address()).matches()) {
             throw invalid(key, "has address '" + record.address() + "', which is not an IPv4 address");
         }
-        if (record.sshPort() < 1 || record.sshPort() > 65535 || record.slots() < 1) {
+        if (!validPort(record.sshPort()) || record.slots() < 1) {
             throw invalid(key, "has port " + record.sshPort() + " and slots " + record.slots()
                     + ": the port must be 1 to 65535 and slots at least 1");
         }
         checkKey(key, "user key", record.userKey());
         checkKey(key, "host key", record.hostKey());
+    }
+
+    /** Checks that no two nodes registered the same address and port, or the same key (linear: N may be 1,000). */
+    public static void checkDistinct(List<NodeRecord> records) {
+        Map<String, Integer> addresses = new HashMap<>();
+        Map<String, Integer> keys = new HashMap<>();
+        for (NodeRecord b : records) {
+            Integer a = addresses.putIfAbsent(b.address() + ":" + b.sshPort(), b.index());
+            if (a != null) {
+                throw new RendezvousException("nodes " + a + " and " + b.index() + " both registered " + b.address()
+                        + ":" + b.sshPort() + ": two agents on one address, or a stale record");
+            }
+            for (String key : List.of(KeyText.body(b.userKey()), KeyText.body(b.hostKey()))) {
+                Integer other = keys.putIfAbsent(key, b.index());
+                if (other != null) {
+                    throw new RendezvousException("nodes " + Math.min(other, b.index()) + " and "
+                            + Math.max(other, b.index()) + " registered the same key: every node must make its own keys");
+                }
+            }
+        }
     }
 
     private static void checkKey(String key, String what, String value) {
@@ -76,8 +124,18 @@ public final class RecordCodec {
         }
     }
 
+    private static void checkCertificate(String key, String what, String value) {
+        if (!CERTIFICATE.matcher(value).matches()) {
+            throw invalid(key, "has a " + what + " that is not one OpenSSH ssh-ed25519-cert-v01 line");
+        }
+    }
+
+    private static boolean validPort(int port) {
+        return port >= 1 && port <= 65535;
+    }
+
     private static <T> T read(byte[] json, String key, Class<T> type) {
-        if (json.length > MAX_RECORD_BYTES && type != Roster.class) {
+        if (json.length > MAX_RECORD_BYTES && type != NodeBundle.class) {
             throw invalid(key, "is " + json.length + " bytes, more than the " + MAX_RECORD_BYTES + " a record may have");
         }
         try {

@@ -3,11 +3,14 @@ package dev.mpibatch.agent.rendezvous;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -18,15 +21,16 @@ import org.slf4j.LoggerFactory;
 import dev.mpibatch.agent.NodeEnvironment;
 
 /**
- * The rendezvous protocol for one node (see the README): register, roster, ready, done.
- * Every wait is bounded and a timeout names what never came. Requests grow as O(N) in all.
+ * The rendezvous protocol for one node (see the README's "How a cluster forms"): register, the main node gathers
+ * the records and publishes one certificate bundle per node, ready, done. Every wait is bounded and a timeout names
+ * what never came. Requests grow as O(N) in all, a handful per node; bytes downloaded by a worker do not grow with N.
  */
 public final class Rendezvous {
     private static final Logger LOG = LoggerFactory.getLogger(Rendezvous.class);
     /** Long jobs: a worker looks for done.json at most this often, and relies on the main node's sshd in between. */
     private static final Duration DONE_POLL_MAX = Duration.ofSeconds(30);
     private static final Duration LIVENESS_CHECK = Duration.ofSeconds(1);
-    /** While waiting for the roster, how often a worker looks whether the main node gave up. */
+    /** While waiting for its bundle, how often a worker looks whether the main node gave up. */
     private static final Duration MAIN_CHECK = Duration.ofSeconds(3);
 
     private final RendezvousStore store;
@@ -56,57 +60,86 @@ public final class Rendezvous {
     }
 
     /**
-     * The cluster's roster. The main node gathers every record, checks them and publishes the roster; a worker waits
-     * for the roster and checks that its own record is in it unchanged.
+     * The main node reads every node's record, fetching records while it waits for the rest (LIST, then GET the new
+     * ones in parallel), and checks them: the right job and attempt, distinct addresses and keys, its own record
+     * unchanged. The roster stays in the main node's memory; workers get their {@link NodeBundle} instead.
      */
-    public Roster awaitRoster(Duration timeout) {
-        if (self == null) {
-            throw new IllegalStateException("register before awaiting the roster");
+    public Roster gatherRoster(Duration timeout) {
+        requireRegistered();
+        if (!node.isMain()) {
+            throw new IllegalStateException("only the main node gathers the roster");
         }
-        return node.isMain() ? gatherRoster(timeout) : readRoster(timeout);
-    }
-
-    private Roster gatherRoster(Duration timeout) {
-        awaitEveryIndex(RendezvousKeys.NODES_PREFIX, ".json", timeout, missing -> "formation timed out after "
-                + seconds(timeout) + ": " + nodes(missing) + " never registered (" + (node.numNodes() - missing.size())
-                + " of " + node.numNodes() + " did) at " + store.describe());
-        List<NodeRecord> records = new ArrayList<>();
-        for (int i = 0; i < node.numNodes(); i++) {
-            String key = RendezvousKeys.node(i);
-            byte[] bytes = store.get(key).orElseThrow(() -> new RendezvousException(
-                    "rendezvous record " + key + " was listed but cannot be read at " + store.describe()));
-            records.add(RecordCodec.readNode(bytes, key, node.jobId(), node.attempt()));
+        Instant deadline = clock.instant().plus(timeout);
+        Map<Integer, NodeRecord> records = new ConcurrentHashMap<>();
+        Duration interval = null;
+        while (true) {
+            TreeSet<Integer> listed = present(store.list(RendezvousKeys.NODES_PREFIX), RendezvousKeys.NODES_PREFIX, ".json");
+            List<Integer> fresh = listed.stream().filter(i -> !records.containsKey(i)).toList();
+            Parallel.forEach(fresh, i -> records.put(i, readRecord(i)));
+            if (records.size() == node.numNodes()) {
+                break;
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                TreeSet<Integer> missing = allIndices();
+                missing.removeAll(records.keySet());
+                throw new RendezvousException("formation timed out after " + seconds(timeout) + ": " + nodes(missing)
+                        + " never registered (" + records.size() + " of " + node.numNodes() + " did) at "
+                        + store.describe());
+            }
+            interval = polling.nominalAfter(interval);
+            pause(polling.jittered(interval, random), deadline);
         }
-        checkDistinct(records);
-        if (!records.get(node.index()).equals(self)) {
+        List<NodeRecord> ordered = IntStream.range(0, node.numNodes()).mapToObj(records::get).toList();
+        RecordCodec.checkDistinct(ordered);
+        if (!ordered.get(node.index()).equals(self)) {
             throw new RendezvousException("the record of the main node " + node.index()
                     + " was overwritten by another agent: two agents claim index " + node.index());
         }
-        Roster roster = new Roster(node.jobId(), node.attempt(), records);
-        store.put(RendezvousKeys.ROSTER, RecordCodec.write(roster));
-        LOG.info("all {} nodes registered; roster published", node.numNodes());
-        return roster;
+        LOG.info("all {} nodes registered", node.numNodes());
+        return new Roster(node.jobId(), node.attempt(), ordered);
     }
 
-    private Roster readRoster(Duration timeout) {
-        byte[] bytes = pollFor(RendezvousKeys.ROSTER, timeout, () -> "formation timed out after " + seconds(timeout)
-                + ": the main node (index " + node.mainIndex() + ") never published the roster at " + store.describe(),
-                this::failIfMainGaveUp);
-        Roster roster = RecordCodec.readRoster(bytes, RendezvousKeys.ROSTER);
-        if (!roster.jobId().equals(node.jobId()) || roster.attempt() != node.attempt()
-                || roster.nodes().size() != node.numNodes()) {
-            throw new RendezvousException("the roster at " + store.describe() + " is for job " + roster.jobId()
-                    + " attempt " + roster.attempt() + " with " + roster.nodes().size() + " nodes, not this job's "
-                    + node.numNodes() + " nodes of attempt " + node.attempt());
+    private NodeRecord readRecord(int index) {
+        String key = RendezvousKeys.node(index);
+        byte[] bytes = store.get(key).orElseThrow(() -> new RendezvousException(
+                "rendezvous record " + key + " was listed but cannot be read at " + store.describe()));
+        return RecordCodec.readNode(bytes, key, node.jobId(), node.attempt());
+    }
+
+    /**
+     * The main node writes every other node's bundle, made by {@code bundleFor} (which signs: the work is spread over
+     * the same bounded pool), and returns its own, which it keeps.
+     */
+    public NodeBundle publishBundles(IntFunction<NodeBundle> bundleFor) {
+        List<Integer> others = allIndices().stream().filter(i -> i != node.index()).toList();
+        Parallel.forEach(others, i -> {
+            store.put(RendezvousKeys.bundle(i), RecordCodec.write(bundleFor.apply(i)));
+            return i;
+        });
+        LOG.info("certificates published for {} nodes", others.size());
+        return bundleFor.apply(node.index());
+    }
+
+    /**
+     * A worker waits for the bundle the main node makes for it. The first look comes about when the main node can
+     * have written it (later for larger clusters), then looks back off: a thousand workers stay under a few thousand
+     * requests per second and spend a handful of requests each.
+     */
+    public NodeBundle awaitBundle(Duration timeout) {
+        requireRegistered();
+        String key = RendezvousKeys.bundle(node.index());
+        Instant deadline = clock.instant().plus(timeout);
+        pause(Polling.firstBundleLook(node.numNodes(), random), deadline);
+        byte[] bytes = pollFor(key, deadline, Polling.forBundle(node.numNodes()), () -> "formation timed out after "
+                + seconds(timeout) + ": the main node (index " + node.mainIndex() + ") never published the certificates "
+                + "of node " + node.index() + " (" + key + ") at " + store.describe(), this::failIfMainGaveUp);
+        return RecordCodec.readBundle(bytes, key, node.jobId(), node.attempt(), node.index(), node.numNodes());
+    }
+
+    private void requireRegistered() {
+        if (self == null) {
+            throw new IllegalStateException("register before forming the cluster");
         }
-        for (int i = 0; i < roster.nodes().size(); i++) {
-            RecordCodec.checkNode(roster.node(i), RendezvousKeys.node(i), node.jobId(), node.attempt());
-        }
-        if (!roster.node(node.index()).equals(self)) {
-            throw new RendezvousException("the roster has another record for node " + node.index()
-                    + " than this node registered: do two agents claim index " + node.index() + "?");
-        }
-        return roster;
     }
 
     /** Says that this node has written its cluster files and serves SSH. */
@@ -114,10 +147,10 @@ public final class Rendezvous {
         store.put(RendezvousKeys.ready(node.index()), new byte[0]);
     }
 
-    /** The main node waits until every node has acknowledged the roster. */
+    /** The main node waits until every node has installed its certificates and serves SSH. */
     public void awaitReady(Duration timeout) {
         awaitEveryIndex(RendezvousKeys.READY_PREFIX, "", timeout, missing -> "formation timed out: " + nodes(missing)
-                + " registered but never acknowledged the roster at " + store.describe());
+                + " received certificates but never acknowledged them at " + store.describe());
     }
 
     /** Lists {@code prefix} until every node index has an object there; on timeout throws naming the missing ones. */
@@ -199,9 +232,8 @@ public final class Rendezvous {
         }
     }
 
-    private byte[] pollFor(String key, Duration timeout, java.util.function.Supplier<String> timeoutMessage,
+    private byte[] pollFor(String key, Instant deadline, Polling schedule, Supplier<String> timeoutMessage,
                            Runnable everyFewSeconds) {
-        Instant deadline = clock.instant().plus(timeout);
         Instant nextCheck = clock.instant().plus(MAIN_CHECK);
         Duration interval = null;
         while (true) {
@@ -216,42 +248,41 @@ public final class Rendezvous {
             if (!clock.instant().isBefore(deadline)) {
                 throw new RendezvousException(timeoutMessage.get());
             }
-            interval = polling.nominalAfter(interval);
-            pause(polling.jittered(interval, random), deadline);
+            interval = schedule.nominalAfter(interval);
+            pause(schedule.jittered(interval, random), deadline);
         }
     }
 
     private TreeSet<Integer> missing(List<String> keys, String prefix, String suffix) {
-        TreeSet<Integer> missing = IntStream.range(0, node.numNodes()).boxed().collect(Collectors.toCollection(TreeSet::new));
+        TreeSet<Integer> missing = allIndices();
+        missing.removeAll(present(keys, prefix, suffix));
+        return missing;
+    }
+
+    /** The node indices that {@code keys} (under {@code prefix}, ending in {@code suffix}) name. */
+    private TreeSet<Integer> present(List<String> keys, String prefix, String suffix) {
+        TreeSet<Integer> present = new TreeSet<>();
         for (String key : keys) {
             String name = key.substring(prefix.length());
             if (!suffix.isEmpty() && name.endsWith(suffix)) {
                 name = name.substring(0, name.length() - suffix.length());
             }
             try {
-                missing.remove(Integer.parseInt(name));
+                int index = Integer.parseInt(name);
+                if (index >= 0 && index < node.numNodes()) {
+                    present.add(index);
+                    continue;
+                }
             } catch (NumberFormatException e) {
-                LOG.warn("ignoring unexpected rendezvous object {}{}", store.describe(), key);
+                // reported below
             }
+            LOG.warn("ignoring unexpected rendezvous object {}{}", store.describe(), key);
         }
-        return missing;
+        return present;
     }
 
-    private static void checkDistinct(List<NodeRecord> records) {
-        for (int i = 0; i < records.size(); i++) {
-            for (int j = i + 1; j < records.size(); j++) {
-                NodeRecord a = records.get(i);
-                NodeRecord b = records.get(j);
-                if (a.address().equals(b.address()) && a.sshPort() == b.sshPort()) {
-                    throw new RendezvousException("nodes " + i + " and " + j + " both registered " + a.address()
-                            + ":" + a.sshPort() + ": two agents on one address, or a stale record");
-                }
-                if (a.hostKey().equals(b.hostKey()) || a.userKey().equals(b.userKey())) {
-                    throw new RendezvousException("nodes " + i + " and " + j + " registered the same key: "
-                            + "every node must make its own keys");
-                }
-            }
-        }
+    private TreeSet<Integer> allIndices() {
+        return IntStream.range(0, node.numNodes()).boxed().collect(Collectors.toCollection(TreeSet::new));
     }
 
     private void pause(Duration wait, Instant deadline) {

@@ -6,7 +6,7 @@ package dev.mpibatch.agent.rendezvous;
 public final class RendezvousKeys {
     public static final String NODES_PREFIX = "nodes/";
     public static final String READY_PREFIX = "ready/";
-    public static final String ROSTER = "roster.json";
+    public static final String BUNDLES_PREFIX = "bundles/";
     public static final String DONE = "done.json";
 
     private RendezvousKeys() {
@@ -19,6 +19,10 @@ public final class RendezvousKeys {
 
     public static String node(int index) {
         return NODES_PREFIX + index + ".json";
+    }
+
+    public static String bundle(int index) {
+        return BUNDLES_PREFIX + index + ".json";
     }
 
     public static String ready(int index) {

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Every node's record, in index order, as the main node published it under {@code roster.json}.
+ * Every node's record, in index order, as the main node gathered and checked them. It stays in the main node's
+ * memory (hostfile, broadcast, exact host keys); workers never download it.
  *
  * @param jobId   the multi-node job id
  * @param attempt the job attempt

@@ -7,37 +7,76 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 
-import dev.mpibatch.agent.rendezvous.Roster;
+import dev.mpibatch.agent.rendezvous.NodeBundle;
+import dev.mpibatch.agent.rendezvous.NodeRecord;
 
 /**
- * The files a node writes once it knows the roster, all in its private state directory, mode 0600.
+ * The files a node writes once it has its certificates, all in its private state directory, mode 0600. Every node,
+ * main or worker, can then ssh to every other node (Open MPI's tree spawn, MPICH, relays between workers).
  *
- * @param authorizedKeys every node's user key (read by this node's sshd)
- * @param knownHosts     every node's host key
- * @param sshConfig      the ssh client configuration for mpirun ({@code ssh -F})
- * @param hostfile       the MPI hostfile, written by the main node in its MPI's format
- * @param ssh            a wrapper running ssh with {@code sshConfig}, for launchers that take a program, not options
+ * @param trustedUserCaKeys the cluster authority's key (read by this node's sshd)
+ * @param knownHosts        one {@code @cert-authority} line
+ * @param sshConfig         the ssh client configuration for mpirun ({@code ssh -F})
+ * @param hostfile          the MPI hostfile, written by the main node in its MPI's format
+ * @param ssh               a wrapper running ssh with {@code sshConfig}, for launchers that take a program, not options
  */
-public record ClusterFiles(Path authorizedKeys, Path knownHosts, Path sshConfig, Path hostfile, Path ssh) {
+public record ClusterFiles(Path trustedUserCaKeys, Path knownHosts, Path sshConfig, Path hostfile, Path ssh) {
 
     /** The files' paths in {@code stateDir}. */
     public static ClusterFiles in(Path stateDir) {
-        return new ClusterFiles(stateDir.resolve("authorized_keys"), stateDir.resolve("known_hosts"),
+        return new ClusterFiles(stateDir.resolve("trusted_user_ca_keys"), stateDir.resolve("known_hosts"),
                 stateDir.resolve("ssh_config"), stateDir.resolve("hostfile"), stateDir.resolve("cluster-ssh"));
     }
 
-    /** Writes the SSH files into {@code stateDir} for {@code roster}, using this node's user key as identity. */
-    public static ClusterFiles write(Path stateDir, Roster roster, int selfIndex, SshKeyPair userKey) {
+    /** Where OpenSSH looks for the certificate of the key in {@code keyFile}: {@code <keyFile>-cert.pub}. */
+    public static Path certificateOf(Path keyFile) {
+        return keyFile.resolveSibling(keyFile.getFileName() + "-cert.pub");
+    }
+
+    /**
+     * Checks that the bundle certifies this node's own keys and address, then writes the certificates next to the
+     * keys and the SSH files into {@code stateDir}.
+     *
+     * @throws IllegalStateException when the certificates are for other keys, naming the node
+     */
+    public static ClusterFiles install(Path stateDir, NodeBundle bundle, NodeRecord self, SshKeyPair userKey,
+                                       SshKeyPair hostKey) {
+        check(bundle, self);
         ClusterFiles files = in(stateDir);
-        writePrivate(files.knownHosts(), KnownHosts.render(roster));
-        writePrivate(files.sshConfig(), SshClientConfig.render(roster, userKey.privateKey(), files.knownHosts()));
+        Path userCertificate = certificateOf(userKey.privateKey());
+        writePrivate(userCertificate, bundle.userCertificate() + "\n");
+        writePrivate(certificateOf(hostKey.privateKey()), bundle.hostCertificate() + "\n");
+        writePrivate(files.knownHosts(), KnownHosts.render(bundle));
+        writePrivate(files.sshConfig(), SshClientConfig.render(bundle, userKey.privateKey(), userCertificate,
+                files.knownHosts()));
         writePrivate(files.ssh(), "#!/bin/sh\n# ssh with the cluster's configuration: our key, host keys checked.\n"
                 + "exec ssh -F '" + files.sshConfig() + "' \"$@\"\n");
         makeExecutable(files.ssh());
-        // Last: from this moment other nodes can log in here.
-        writePrivate(files.authorizedKeys(), AuthorizedKeys.render(roster));
+        // Last: from this moment users with the cluster's certificates can log in here.
+        writePrivate(files.trustedUserCaKeys(), KnownHosts.keyWithoutComment(bundle.certificateAuthority()) + "\n");
         return files;
+    }
+
+    private static void check(NodeBundle bundle, NodeRecord self) {
+        SshCertificate host = SshCertificate.parse(bundle.hostCertificate());
+        SshCertificate user = SshCertificate.parse(bundle.userCertificate());
+        byte[] ca = java.util.Base64.getDecoder().decode(bundle.certificateAuthority().trim().split("\\s+")[1]);
+        if (!host.certifies(self.hostKey()) || !user.certifies(self.userKey())) {
+            throw new IllegalStateException("the certificates for node " + self.index() + " are for other keys than "
+                    + "this node registered: do two agents claim index " + self.index() + "?");
+        }
+        if (!host.host() || user.host() || !host.principals().contains(self.address())
+                || !user.principals().contains(bundle.user())) {
+            throw new IllegalStateException("the certificates for node " + self.index() + " name " + host.principals()
+                    + " and " + user.principals() + ", not host " + self.address() + " and user " + bundle.user());
+        }
+        if (!host.signatureValid() || !user.signatureValid() || !Arrays.equals(host.signatureKey(), ca)
+                || !Arrays.equals(user.signatureKey(), ca)) {
+            throw new IllegalStateException("the certificates for node " + self.index()
+                    + " are not signed by the bundle's certificate authority: refusing them");
+        }
     }
 
     /** Writes the hostfile (main node only), in the format of the cluster's MPI. */

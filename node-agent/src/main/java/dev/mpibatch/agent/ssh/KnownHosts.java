@@ -1,24 +1,18 @@
 package dev.mpibatch.agent.ssh;
 
-import dev.mpibatch.agent.rendezvous.NodeRecord;
-import dev.mpibatch.agent.rendezvous.Roster;
+import dev.mpibatch.agent.rendezvous.NodeBundle;
 
-/** known_hosts: every node's host key under the address and port ssh will use, so host keys are verified. */
+/**
+ * known_hosts: one line whatever the cluster's size, trusting host certificates signed by the cluster's authority.
+ * ssh still checks that the certificate names the address it connects to, and refuses any other host key
+ * (StrictHostKeyChecking stays on).
+ */
 public final class KnownHosts {
     private KnownHosts() {
     }
 
-    public static String render(Roster roster) {
-        StringBuilder text = new StringBuilder();
-        for (NodeRecord node : roster.nodes()) {
-            text.append(hostPattern(node)).append(' ').append(keyWithoutComment(node.hostKey())).append('\n');
-        }
-        return text.toString();
-    }
-
-    /** How OpenSSH names a host in known_hosts: {@code addr} on port 22, {@code [addr]:port} otherwise. */
-    public static String hostPattern(NodeRecord node) {
-        return node.sshPort() == 22 ? node.address() : "[" + node.address() + "]:" + node.sshPort();
+    public static String render(NodeBundle bundle) {
+        return "@cert-authority * " + keyWithoutComment(bundle.certificateAuthority()) + "\n";
     }
 
     static String keyWithoutComment(String publicKeyLine) {

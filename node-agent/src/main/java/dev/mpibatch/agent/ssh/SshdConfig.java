@@ -1,7 +1,8 @@
 package dev.mpibatch.agent.ssh;
 
 /**
- * The node's sshd configuration: public keys only, on the cluster address only.
+ * The node's sshd configuration: on the cluster address only, logins only with a user certificate signed by the
+ * cluster's authority (no authorized_keys), presenting a host certificate from the same authority.
  *
  * <p>StrictModes stays on: the state directory must be 0700 under parents that only root (or the user) can write,
  * such as {@code /run/mpi-batch}; a directory below the world-writable {@code /tmp} is refused by sshd.
@@ -16,7 +17,9 @@ public final class SshdConfig {
                 "ListenAddress " + s.listenAddress() + ":" + s.port(),
                 "HostKey " + s.hostKey(),
                 "PidFile " + s.pidFile(),
-                "AuthorizedKeysFile " + s.authorizedKeys(),
+                "HostCertificate " + s.hostCertificate(),
+                "TrustedUserCAKeys " + s.trustedUserCaKeys(),
+                "AuthorizedKeysFile none",
                 "AuthenticationMethods publickey",
                 "PubkeyAuthentication yes",
                 "PasswordAuthentication no",

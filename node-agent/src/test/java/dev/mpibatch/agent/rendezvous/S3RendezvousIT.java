@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.mpibatch.agent.NodeEnvironment;
+import dev.mpibatch.agent.ssh.ClusterAuthority;
+import dev.mpibatch.agent.ssh.SshCertificate;
 import dev.mpibatch.agent.ssh.SshKeyPair;
 import dev.mpibatch.agent.ssh.SshKeys;
-import dev.mpibatch.testing.Requirements;
 import dev.mpibatch.testing.S3ProxyFixture;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -51,8 +53,7 @@ class S3RendezvousIT {
     }
 
     @Test
-    void formation_with32Nodes_givesEveryNodeTheSameRosterAndPublishesNoPrivateKey() throws Exception {
-        Requirements.require(Requirements.onPath("ssh-keygen"), "ssh-keygen (apt-get install openssh-client)");
+    void formation_with32Nodes_certifiesEveryNodesKeysAndPublishesNoPrivateKey() throws Exception {
         int n = 32;
         String jobId = "job-32";
         List<SshKeyPair> userKeys = new ArrayList<>();
@@ -64,27 +65,34 @@ class S3RendezvousIT {
         }
         List<Object> objectsBeforeCleanUp = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(n);
-        List<Future<Roster>> rosters = new ArrayList<>();
+        List<Future<Formed>> futures = new ArrayList<>();
         try (S3Client client = s3.client()) {
             for (int i = 0; i < n; i++) {
                 int index = i;
-                rosters.add(pool.submit(() -> runNode(client, jobId, 1, index, n, userKeys.get(index),
+                futures.add(pool.submit(() -> runNode(client, jobId, 1, index, n, userKeys.get(index),
                         hostKeys.get(index), objectsBeforeCleanUp)));
             }
-            List<Roster> results = new ArrayList<>();
-            for (Future<Roster> roster : rosters) {
-                results.add(roster.get(120, TimeUnit.SECONDS));
+            List<Formed> results = new ArrayList<>();
+            for (Future<Formed> formed : futures) {
+                results.add(formed.get(120, TimeUnit.SECONDS));
             }
 
-            assertThat(results).allSatisfy(r -> assertThat(r).isEqualTo(results.get(0)));
-            assertThat(results.get(0).nodes()).hasSize(n);
+            Roster roster = results.get(0).roster();
+            assertThat(roster.nodes()).hasSize(n);
             for (int i = 0; i < n; i++) {
-                assertThat(results.get(0).node(i).userKey()).isEqualTo(userKeys.get(i).publicKeyLine());
+                assertThat(roster.node(i).userKey()).isEqualTo(userKeys.get(i).publicKeyLine());
+                NodeBundle bundle = results.get(i).bundle();
+                assertThat(bundle.certificateAuthority()).isEqualTo(results.get(0).bundle().certificateAuthority());
+                assertThat(SshCertificate.parse(bundle.userCertificate()).certifies(userKeys.get(i).publicKeyLine())).isTrue();
+                assertThat(SshCertificate.parse(bundle.hostCertificate()).principals())
+                        .containsExactly(roster.node(i).address());
+                assertThat(bundle.ports()).as("loopback: every node has its own port").hasSize(n);
             }
             assertThat(objectsBeforeCleanUp).isNotEmpty();
             for (Object content : objectsBeforeCleanUp) {
                 String text = (String) content;
-                assertThat(text).doesNotContain("PRIVATE KEY");
+                assertThat(text).doesNotContain("PRIVATE KEY").doesNotContain("openssh-key-v1")
+                        .doesNotContain("b3BlbnNzaC1rZXktdjE"); // base64 of the private key format's magic
                 for (int i = 0; i < n; i++) {
                     assertThat(text).doesNotContain(privateKeyBody(userKeys.get(i))).doesNotContain(privateKeyBody(hostKeys.get(i)));
                 }
@@ -102,7 +110,6 @@ class S3RendezvousIT {
 
     @Test
     void formation_whenAnOlderAttemptLeftObjects_ignoresThem() throws Exception {
-        Requirements.require(Requirements.onPath("ssh-keygen"), "ssh-keygen (apt-get install openssh-client)");
         int n = 3;
         String jobId = "job-retried";
         List<SshKeyPair> userKeys = new ArrayList<>();
@@ -121,16 +128,19 @@ class S3RendezvousIT {
                 old.put(RendezvousKeys.DONE, RecordCodec.write(new DoneRecord(1, "attempt 1 failed")));
             }
             ExecutorService pool = Executors.newFixedThreadPool(n);
-            List<Future<Roster>> rosters = new ArrayList<>();
+            List<Future<Formed>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int index = i;
-                rosters.add(pool.submit(() -> runNode(client, jobId, 2, index, n, userKeys.get(index),
+                futures.add(pool.submit(() -> runNode(client, jobId, 2, index, n, userKeys.get(index),
                         hostKeys.get(index), new ArrayList<>())));
             }
-            for (Future<Roster> roster : rosters) {
-                Roster r = roster.get(60, TimeUnit.SECONDS);
-                assertThat(r.attempt()).isEqualTo(2);
-                assertThat(r.nodes()).extracting(NodeRecord::sshPort).containsExactly(20000, 20001, 20002);
+            Roster r = futures.get(0).get(60, TimeUnit.SECONDS).roster();
+            assertThat(r.attempt()).isEqualTo(2);
+            assertThat(r.nodes()).extracting(NodeRecord::sshPort).containsExactly(20000, 20001, 20002);
+            for (Future<Formed> formed : futures) {
+                NodeBundle bundle = formed.get(60, TimeUnit.SECONDS).bundle();
+                assertThat(bundle.attempt()).isEqualTo(2);
+                assertThat(bundle.ports()).containsEntry("127.0.0." + (bundle.index() + 1), 20000 + bundle.index());
             }
             pool.shutdownNow();
             List<String> left = client.listObjectsV2(b -> b.bucket(BUCKET).prefix("rdv/" + jobId)).contents()
@@ -139,14 +149,26 @@ class S3RendezvousIT {
         }
     }
 
-    private static Roster runNode(S3Client client, String jobId, int attempt, int index, int n, SshKeyPair user,
+    /** What a node has once the cluster formed: the main node the roster, every node its bundle. */
+    private record Formed(Roster roster, NodeBundle bundle) {
+    }
+
+    private static Formed runNode(S3Client client, String jobId, int attempt, int index, int n, SshKeyPair user,
                                   SshKeyPair host, List<Object> objectsBeforeCleanUp) {
         NodeEnvironment env = new NodeEnvironment(index, 0, n, jobId, attempt);
         try (RendezvousStore store = RendezvousStores.open("s3://" + BUCKET + "/rdv", client, jobId, attempt)) {
             Rendezvous rendezvous = new Rendezvous(store, env, Clock.systemUTC(), Sleeper.system(), Polling.defaults(),
                     new Random(index));
             rendezvous.register(record(jobId, attempt, index, user, host, 20000));
-            Roster roster = rendezvous.awaitRoster(Duration.ofSeconds(60));
+            Roster roster = null;
+            NodeBundle bundle;
+            if (index == 0) {
+                roster = rendezvous.gatherRoster(Duration.ofSeconds(60));
+                ClusterAuthority authority = new ClusterAuthority(roster, "root", Instant.now(), Duration.ofHours(1));
+                bundle = rendezvous.publishBundles(i -> authority.bundleFor(i, 0));
+            } else {
+                bundle = rendezvous.awaitBundle(Duration.ofSeconds(60));
+            }
             rendezvous.acknowledge();
             if (index == 0) {
                 rendezvous.awaitReady(Duration.ofSeconds(60));
@@ -168,7 +190,7 @@ class S3RendezvousIT {
                 assertThat(done).contains(new DoneRecord(0, "plan finished"));
                 store.put("seen/" + index, new byte[0]);
             }
-            return roster;
+            return new Formed(roster, bundle);
         }
     }
 
@@ -185,7 +207,7 @@ class S3RendezvousIT {
     }
 
     private static NodeRecord record(String jobId, int attempt, int index, SshKeyPair user, SshKeyPair host, int basePort) {
-        return new NodeRecord(jobId, attempt, index, "127.0.0.1", basePort + index, 2, "host" + index,
+        return new NodeRecord(jobId, attempt, index, "127.0.0." + (index + 1), basePort + index, 2, "host" + index,
                 user.publicKeyLine(), host.publicKeyLine(), "test");
     }
 
