@@ -8,6 +8,9 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 
 /**
  * JSON for the rendezvous records, and the checks a node record must pass before anyone trusts it: the roster
@@ -17,9 +20,9 @@ public final class RecordCodec {
     /** A node record is a few hundred bytes; anything much bigger is not one. */
     public static final int MAX_RECORD_BYTES = 16 * 1024;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    private static final ObjectMapper JSON = strictTypes(new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES));
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern CERTIFICATE = Pattern.compile(
@@ -144,6 +147,24 @@ public final class RecordCodec {
             throw new RendezvousException("rendezvous record " + key + " is malformed (" + type.getSimpleName()
                     + " expected): " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * Jackson by default reads {@code "index": "1"} and even {@code "index": 1.5} as the integer 1, and a number as a
+     * string: in a record that decides who joins the cluster, a field of the wrong JSON type is an error, not a guess.
+     */
+    private static ObjectMapper strictTypes(ObjectMapper mapper) {
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        Map<LogicalType, List<CoercionInputShape>> refused = Map.of(
+                LogicalType.Integer, List.of(CoercionInputShape.String, CoercionInputShape.Float,
+                        CoercionInputShape.Boolean, CoercionInputShape.EmptyString),
+                LogicalType.Boolean, List.of(CoercionInputShape.String, CoercionInputShape.Integer,
+                        CoercionInputShape.EmptyString),
+                LogicalType.Textual, List.of(CoercionInputShape.Integer, CoercionInputShape.Float,
+                        CoercionInputShape.Boolean));
+        refused.forEach((type, shapes) -> shapes.forEach(
+                shape -> mapper.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail)));
+        return mapper;
     }
 
     private static RendezvousException invalid(String key, String problem) {
