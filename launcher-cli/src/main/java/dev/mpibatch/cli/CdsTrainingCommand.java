@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import picocli.CommandLine.Command;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * {@code mpi-batch cds-training} (hidden): one complete submit against {@link CannedAws}, so that
@@ -40,6 +41,8 @@ final class CdsTrainingCommand implements Callable<Integer> {
                 throw new IllegalStateException("the training submit exited with " + code + ": "
                         + sink.toString(StandardCharsets.UTF_8).strip());
             }
+            // The canned endpoint is plain HTTP, which skips TLS; AWS is HTTPS: load its TLS set-up into the archive too.
+            UrlConnectionHttpClient.builder().build().close();
             return ExitCodes.OK;
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {

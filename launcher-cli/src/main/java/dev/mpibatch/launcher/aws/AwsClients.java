@@ -1,5 +1,8 @@
 package dev.mpibatch.launcher.aws;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -11,6 +14,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -36,28 +40,32 @@ public record AwsClients(Optional<String> region, Optional<String> endpointUrl, 
 
     public BatchClient batch() {
         var builder = BatchClient.builder().region(resolvedRegion()).credentialsProvider(credentials())
-                .httpClientBuilder(http()).overrideConfiguration(retries());
+                .overrideConfiguration(retries());
+        withHttp(builder);
         endpointUrl.ifPresent(url -> builder.endpointOverride(URI.create(url)));
         return builder.build();
     }
 
     public S3Client s3() {
         var builder = S3Client.builder().region(resolvedRegion()).credentialsProvider(credentials())
-                .httpClientBuilder(http()).overrideConfiguration(retries());
+                .overrideConfiguration(retries());
+        withHttp(builder);
         endpointUrl.ifPresent(url -> builder.endpointOverride(URI.create(url)).forcePathStyle(true));
         return builder.build();
     }
 
     public CloudWatchLogsClient logs() {
         var builder = CloudWatchLogsClient.builder().region(resolvedRegion()).credentialsProvider(credentials())
-                .httpClientBuilder(http()).overrideConfiguration(retries());
+                .overrideConfiguration(retries());
+        withHttp(builder);
         endpointUrl.ifPresent(url -> builder.endpointOverride(URI.create(url)));
         return builder.build();
     }
 
     public CloudFormationClient cloudFormation() {
         var builder = CloudFormationClient.builder().region(resolvedRegion()).credentialsProvider(credentials())
-                .httpClientBuilder(http()).overrideConfiguration(retries());
+                .overrideConfiguration(retries());
+        withHttp(builder);
         endpointUrl.ifPresent(url -> builder.endpointOverride(URI.create(url)));
         return builder.build();
     }
@@ -90,8 +98,33 @@ public record AwsClients(Optional<String> region, Optional<String> endpointUrl, 
         return DefaultCredentialsProvider.create();
     }
 
-    private static UrlConnectionHttpClient.Builder http() {
-        return UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(60));
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * The HTTP client. For a plain {@code http://} endpoint (an emulator) it opens connections itself: the SDK's
+     * default factory sets up TLS (loading the JDK's CA certificates) whether or not TLS is used, a large part of a
+     * short command's start-up. Every other endpoint, AWS's own included, gets the SDK's factory with its TLS and
+     * proxy settings.
+     */
+    private void withHttp(SdkSyncClientBuilder<?, ?> builder) {
+        if (endpointUrl.filter(url -> url.regionMatches(true, 0, "http://", 0, 7)).isPresent()) {
+            builder.httpClient(UrlConnectionHttpClient.create(AwsClients::plainConnection));
+        } else {
+            builder.httpClientBuilder(UrlConnectionHttpClient.builder()
+                    .connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT));
+        }
+    }
+
+    private static HttpURLConnection plainConnection(URI uri) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) SOCKET_TIMEOUT.toMillis());
+            return connection;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a connection to " + uri + ": " + e.getMessage(), e);
+        }
     }
 
     private static ClientOverrideConfiguration retries() {
