@@ -72,6 +72,52 @@ class InfraTemplateTest {
         assertThat(template.path("Outputs").fieldNames()).toIterable().contains("Queue", "Bucket", "JobRoleArn", "LogGroup");
     }
 
+    @Test
+    void jobRole_reachesOnlyTheMpiBatchPrefixOfItsOneBucket() {
+        JsonNode resources = template.path("Resources");
+        JsonNode role = resources.path("JobRole").path("Properties");
+        assertThat(role.has("ManagedPolicyArns")).as("managed policies grant more than the prefix").isFalse();
+        assertThat(template.path("Parameters").path("Prefix").path("Default").asText()).isEqualTo("mpi-batch");
+        Pattern allowed = Pattern.compile(template.path("Parameters").path("Prefix").path("AllowedPattern").asText());
+        assertThat(allowed.matcher("mpi-batch").matches()).isTrue();
+        assertThat(List.of("*", "", "mpi-batch/*", "a/../b")).as("prefixes that would widen the role")
+                .noneMatch(p -> allowed.matcher(p).matches());
+        List<JsonNode> statements = new ArrayList<>();
+        role.path("Policies").forEach(policy -> policy.path("PolicyDocument").path("Statement").forEach(statements::add));
+        assertThat(statements).isNotEmpty();
+        for (JsonNode statement : statements) {
+            assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
+            List<String> actions = new ArrayList<>();
+            JsonNode action = statement.path("Action");
+            if (action.isArray()) {
+                action.forEach(a -> actions.add(a.asText()));
+            } else {
+                actions.add(action.asText());
+            }
+            assertThat(actions).allMatch(a -> a.startsWith("s3:") && !a.contains("*"));
+            JsonNode resource = statement.path("Resource");
+            assertThat(resource.isArray()).as("one resource per statement").isFalse();
+            if (resource.has("Fn::Sub")) {
+                assertThat(resource.path("Fn::Sub").asText()).as("objects: the prefix only").isEqualTo("${Bucket.Arn}/${Prefix}/*");
+                assertThat(actions).isSubsetOf("s3:GetObject", "s3:PutObject", "s3:DeleteObject");
+            } else {
+                assertThat(resource.path("Fn::GetAtt").toString()).as("the bucket itself").isEqualTo("[\"Bucket\",\"Arn\"]");
+                assertThat(actions).containsExactly("s3:ListBucket");
+                assertThat(statement.path("Condition").path("StringLike").path("s3:prefix").path("Fn::Sub").asText())
+                        .as("listing limited to the prefix").isEqualTo("${Prefix}/*");
+            }
+        }
+        long buckets = iterable(resources.fields()).stream()
+                .filter(e -> e.getValue().path("Type").asText().equals("AWS::S3::Bucket")).count();
+        assertThat(buckets).as("one bucket").isEqualTo(1);
+    }
+
+    private static <T> List<T> iterable(Iterator<T> iterator) {
+        List<T> list = new ArrayList<>();
+        iterator.forEachRemaining(list::add);
+        return list;
+    }
+
     private void walk(JsonNode node, List<String> problems) {
         if (node.isObject()) {
             if (node.has("Ref")) {

@@ -130,7 +130,7 @@ final class ProxyConnection implements Runnable {
         if (encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("aws-chunked")) {
             body = HttpBodies.decodeAwsChunked(body);
         }
-        stats.write(new WrittenBody(method, target, body));
+        stats.write(new WrittenBody(method, target, body, request.header("x-amz-server-side-encryption")));
     }
 
     private static boolean isWrite(String method) {

@@ -9,13 +9,21 @@ import java.util.Objects;
  *
  * @param method the HTTP method
  * @param target the request target (path and query)
- * @param body   the decoded body
+ * @param body                 the decoded body
+ * @param serverSideEncryption the request's {@code x-amz-server-side-encryption} header (what the client asked S3
+ *                             to encrypt with, e.g. {@code AES256}), or empty when it asked for nothing
  */
-public record WrittenBody(String method, String target, byte[] body) {
+public record WrittenBody(String method, String target, byte[] body, String serverSideEncryption) {
     public WrittenBody {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(target, "target");
         body = body.clone();
+        serverSideEncryption = serverSideEncryption == null ? "" : serverSideEncryption;
+    }
+
+    /** A write that asked for no server-side encryption. */
+    public WrittenBody(String method, String target, byte[] body) {
+        this(method, target, body, "");
     }
 
     @Override
