@@ -3,6 +3,7 @@ package dev.mpibatch.agent.rendezvous;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,6 +39,29 @@ public final class LocalDirectoryStore implements RendezvousStore {
             }
         } catch (IOException e) {
             throw new RendezvousException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean create(String key, byte[] value) {
+        Path target = resolve(key);
+        Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+        try {
+            Files.createDirectories(target.getParent());
+            Files.write(temp, value);
+            // link(2) fails when the target exists, and the whole value appears at once: an atomic create.
+            Files.createLink(target, temp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new RendezvousException("cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // a stray temp file is ignored by list() and removed with the scope
+            }
         }
     }
 

@@ -51,10 +51,25 @@ public final class Rendezvous {
         this.random = random;
     }
 
-    /** Publishes this node's record under {@code nodes/<index>.json}. */
+    /**
+     * Publishes this node's record under {@code nodes/<index>.json}, unless another agent already holds that index:
+     * then this agent leaves its record beside it for the main node (which fails the job) and fails itself.
+     */
     public void register(NodeRecord record) {
-        RecordCodec.checkNode(record, RendezvousKeys.node(node.index()), node.jobId(), node.attempt());
-        store.put(RendezvousKeys.node(node.index()), RecordCodec.write(record));
+        String key = RendezvousKeys.node(node.index());
+        RecordCodec.checkNode(record, key, node.jobId(), node.attempt());
+        byte[] json = RecordCodec.write(record);
+        if (!store.create(key, json)) {
+            byte[] existing = store.get(key).orElse(new byte[0]);
+            // The same bytes: our own write, whose answer was lost and whose retry found it (a retried PUT).
+            if (!java.util.Arrays.equals(existing, json)) {
+                store.put(RendezvousKeys.duplicate(node.index(), Long.toHexString(random.nextLong())), json);
+                throw new RendezvousException("node " + node.index() + " is already registered at " + store.describe()
+                        + key + " by another agent: two agents claim index " + node.index() + "; this one ("
+                        + record.address() + ":" + record.sshPort() + ") stops, and the main node fails the job "
+                        + "(check how the agents got AWS_BATCH_JOB_NODE_INDEX)");
+            }
+        }
         self = record;
         LOG.info("registered node {} at {}", node.index(), store.describe());
     }
@@ -73,7 +88,9 @@ public final class Rendezvous {
         Map<Integer, NodeRecord> records = new ConcurrentHashMap<>();
         Duration interval = null;
         while (true) {
-            TreeSet<Integer> listed = present(store.list(RendezvousKeys.NODES_PREFIX), RendezvousKeys.NODES_PREFIX, ".json");
+            List<String> keys = store.list(RendezvousKeys.NODES_PREFIX);
+            refuseDuplicateClaims(keys);
+            TreeSet<Integer> listed = present(keys, RendezvousKeys.NODES_PREFIX, ".json");
             List<Integer> fresh = listed.stream().filter(i -> !records.containsKey(i)).toList();
             Parallel.forEach(fresh, i -> records.put(i, readRecord(i)));
             if (records.size() == node.numNodes()) {
@@ -97,6 +114,26 @@ public final class Rendezvous {
         }
         LOG.info("all {} nodes registered", node.numNodes());
         return new Roster(node.jobId(), node.attempt(), ordered);
+    }
+
+    /** Fails formation when an agent found its index taken: the cluster must not form around a confusion. */
+    private void refuseDuplicateClaims(List<String> keys) {
+        for (String key : keys) {
+            if (RendezvousKeys.isDuplicate(key)) {
+                String claimed = key.substring(0, key.indexOf(".json") + ".json".length());
+                String index = claimed.substring(RendezvousKeys.NODES_PREFIX.length(), claimed.length() - ".json".length());
+                String second = store.get(key).map(json -> {
+                    try {
+                        NodeRecord r = RecordCodec.readNode(json, claimed, node.jobId(), node.attempt());
+                        return " (the second at " + r.address() + ":" + r.sshPort() + ", host " + r.hostname() + ")";
+                    } catch (RendezvousException e) {
+                        return "";
+                    }
+                }).orElse("");
+                throw new RendezvousException("two agents claim index " + index + second + ": refusing to form the "
+                        + "cluster at " + store.describe() + " (check how the agents got AWS_BATCH_JOB_NODE_INDEX)");
+            }
+        }
     }
 
     private NodeRecord readRecord(int index) {

@@ -8,6 +8,7 @@ public final class RendezvousKeys {
     public static final String READY_PREFIX = "ready/";
     public static final String BUNDLES_PREFIX = "bundles/";
     public static final String DONE = "done.json";
+    private static final String DUPLICATE_MARK = ".duplicate-";
 
     private RendezvousKeys() {
     }
@@ -19,6 +20,19 @@ public final class RendezvousKeys {
 
     public static String node(int index) {
         return NODES_PREFIX + index + ".json";
+    }
+
+    /**
+     * Where an agent that found its index already taken leaves its own record, for the main node to see and fail the
+     * job: {@code nodes/<index>.json.duplicate-<id>} (not a {@code .json} key, so no reader takes it for a record).
+     */
+    public static String duplicate(int index, String id) {
+        return node(index) + DUPLICATE_MARK + id;
+    }
+
+    /** Whether {@code key} is a {@link #duplicate(int, String)} claim. */
+    public static boolean isDuplicate(String key) {
+        return key.startsWith(NODES_PREFIX) && key.contains(DUPLICATE_MARK);
     }
 
     public static String bundle(int index) {

@@ -15,6 +15,12 @@ public interface RendezvousStore extends AutoCloseable {
     /** Writes {@code value} under {@code key}, replacing what was there. */
     void put(String key, byte[] value);
 
+    /**
+     * Writes {@code value} under {@code key} only if nothing is there yet, atomically (S3: {@code If-None-Match: *}).
+     * Returns false, writing nothing, when a value already exists: another writer got there first.
+     */
+    boolean create(String key, byte[] value);
+
     /** The value under {@code key}, or empty when there is none (yet). */
     Optional<byte[]> get(String key);
 

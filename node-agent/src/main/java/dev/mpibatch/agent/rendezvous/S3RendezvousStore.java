@@ -54,6 +54,23 @@ public final class S3RendezvousStore implements RendezvousStore {
     }
 
     @Override
+    public boolean create(String key, byte[] value) {
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(prefix + key).contentType("application/json").ifNoneMatch("*")
+                    .serverSideEncryption(ServerSideEncryption.AES256), RequestBody.fromBytes(value));
+            return true;
+        } catch (S3Exception e) {
+            // 412: the object exists; 409: another conditional write to the same key is in flight.
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw failure("write", key, e);
+        } catch (SdkException e) {
+            throw failure("write", key, e);
+        }
+    }
+
+    @Override
     public Optional<byte[]> get(String key) {
         try {
             return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(prefix + key)).asByteArray());

@@ -33,6 +33,16 @@ class LocalDirectoryStoreTest {
     }
 
     @Test
+    void create_writesOnlyWhenTheKeyIsFree_andLeavesNoTempFile() {
+        LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("job/attempt-1"));
+        assertThat(store.create("nodes/1.json", "first".getBytes())).isTrue();
+        assertThat(store.create("nodes/1.json", "second".getBytes())).isFalse();
+
+        assertThat(store.get("nodes/1.json")).hasValueSatisfying(v -> assertThat(new String(v)).isEqualTo("first"));
+        assertThat(dir.resolve("job/attempt-1/nodes").toFile().list()).containsExactly("1.json");
+    }
+
+    @Test
     void put_whenKeyEscapesTheScope_fails() {
         LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("scope"));
 

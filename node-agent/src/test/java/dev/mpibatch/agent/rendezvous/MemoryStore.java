@@ -20,6 +20,12 @@ final class MemoryStore implements RendezvousStore {
     }
 
     @Override
+    public boolean create(String key, byte[] value) {
+        puts.incrementAndGet();
+        return objects.putIfAbsent(key, value.clone()) == null;
+    }
+
+    @Override
     public Optional<byte[]> get(String key) {
         gets.incrementAndGet();
         return Optional.ofNullable(objects.get(key));

@@ -237,6 +237,32 @@ class RendezvousTest {
     }
 
     @Test
+    void register_whenAnotherAgentHoldsTheIndex_failsThatAgentAndTheMainNodeRefusesToForm() {
+        Rendezvous main = node(0, 3);
+        main.register(record(0));
+        node(1, 3).register(record(1));
+        NodeRecord second = new NodeRecord(JOB, 1, 1, "10.0.0.9", 2222, 2, "h9", key('Z'), key('z'), "test");
+
+        assertThatThrownBy(() -> node(1, 3).register(second)).isInstanceOf(RendezvousException.class)
+                .hasMessageContaining("node 1 is already registered at memory:/nodes/1.json by another agent: "
+                        + "two agents claim index 1; this one (10.0.0.9:2222) stops");
+        assertThat(store.get("nodes/1.json")).hasValueSatisfying(
+                json -> assertThat(RecordCodec.readNode(json, "nodes/1.json", JOB, 1)).isEqualTo(record(1)));
+        node(2, 3).register(record(2));
+        assertThatThrownBy(() -> main.gatherRoster(Duration.ofSeconds(5))).isInstanceOf(RendezvousException.class)
+                .hasMessageContaining("two agents claim index 1 (the second at 10.0.0.9:2222, host h9): "
+                        + "refusing to form the cluster");
+    }
+
+    @Test
+    void register_whenARetriedWriteFindsItsOwnRecord_succeeds() {
+        node(1, 2).register(record(1));
+        // A PUT whose answer was lost is retried and finds the object it wrote: that is not a second agent.
+        node(1, 2).register(record(1));
+        assertThat(store.objects).containsOnlyKeys("nodes/1.json");
+    }
+
+    @Test
     void gatherRoster_whenAnotherAgentOverwroteTheMainRecord_fails() {
         Rendezvous main = node(0, 2);
         main.register(record(0));

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.mpibatch.agent.NodeEnvironment;
 import dev.mpibatch.testing.S3ProxyFixture;
 import dev.mpibatch.testkit.Fault;
 import dev.mpibatch.testkit.ProxyStats;
@@ -61,6 +64,33 @@ class S3FaultsIT {
             long operations = 2L * records + 1;
             assertThat(stats.totalRequests()).isBetween(operations, operations + 2 * stats.totalFaults());
         }
+    }
+
+    @Test
+    void twoAgentsClaimingOneIndex_overS3WithFaults_theSecondIsRefusedAndTheMainNodeFailsFormation() throws Exception {
+        String jobId = "job-1"; // the job of RendezvousTest's records
+        try (S3FaultProxy proxy = S3FaultProxy.builder().upstream(URI.create(s3.endpoint())).faultRate(0.2).seed(5)
+                .delayFault(Duration.ofMillis(200)).start();
+             RendezvousStore mainStore = store(proxy, jobId);
+             RendezvousStore firstStore = store(proxy, jobId);
+             RendezvousStore secondStore = store(proxy, jobId)) {
+            Rendezvous main = rendezvous(mainStore, 0, jobId);
+            main.register(RendezvousTest.record(0));
+            rendezvous(firstStore, 1, jobId).register(RendezvousTest.record(1));
+            NodeRecord second = new NodeRecord(jobId, 1, 1, "10.0.0.9", 2222, 2, "h9",
+                    RendezvousTest.key('Z'), RendezvousTest.key('z'), "test");
+
+            assertThatThrownBy(() -> rendezvous(secondStore, 1, jobId).register(second))
+                    .hasMessageContaining("two agents claim index 1; this one (10.0.0.9:2222) stops");
+            assertThatThrownBy(() -> main.gatherRoster(Duration.ofSeconds(20)))
+                    .isInstanceOf(RendezvousException.class)
+                    .hasMessageContaining("two agents claim index 1 (the second at 10.0.0.9:2222, host h9)");
+        }
+    }
+
+    private static Rendezvous rendezvous(RendezvousStore store, int index, String jobId) {
+        return new Rendezvous(store, new NodeEnvironment(index, 0, 2, jobId, 1), Clock.systemUTC(), Sleeper.system(),
+                Polling.defaults(), new Random());
     }
 
     @Test
