@@ -2,13 +2,15 @@ package dev.mpibatch.bench;
 
 import java.util.List;
 
+import dev.mpibatch.bench.formation.FormationBenchmark;
+
 /** Every benchmark of the harness, in the order docs/benchmarks.md shows them. */
 public final class Benchmarks {
     private Benchmarks() {
     }
 
     public static List<Benchmark> all() {
-        return List.of(new CliBenchmark());
+        return List.of(new FormationBenchmark(), new CliBenchmark());
     }
 
     public static List<String> names() {

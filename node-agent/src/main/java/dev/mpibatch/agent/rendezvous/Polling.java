@@ -36,11 +36,12 @@ public record Polling(Duration initial, Duration max, double multiplier, double 
     /**
      * How a worker of an {@code numNodes}-node cluster looks for its bundle after {@link #firstBundleLook}: never so
      * often that all workers together exceed {@link #WORKER_POLLS_PER_SECOND} (the mean interval is at least
-     * {@code numNodes / WORKER_POLLS_PER_SECOND}), growing by a quarter up to 5 s, jittered by 30%.
+     * {@code numNodes / WORKER_POLLS_PER_SECOND}), growing by half up to 5 s (a slow main node costs a worker a
+     * handful of requests, not one per interval), jittered by 30%.
      */
     public static Polling forBundle(int numNodes) {
         long floor = Math.max(50, Math.round(numNodes * 1000.0 / WORKER_POLLS_PER_SECOND / 0.85));
-        return new Polling(Duration.ofMillis(floor), Duration.ofSeconds(5), 1.25, 0.3);
+        return new Polling(Duration.ofMillis(floor), Duration.ofSeconds(5), 1.5, 0.3);
     }
 
     /**
@@ -51,6 +52,12 @@ public record Polling(Duration initial, Duration max, double multiplier, double 
     public static Duration firstBundleLook(int numNodes, RandomGenerator random) {
         double expectedMillis = 100 + 0.5 * numNodes;
         return Duration.ofMillis(Math.round(expectedMillis * (0.5 + random.nextDouble())));
+    }
+
+    /** The same growth starting no shorter than {@code floor}. */
+    public Polling withInitialAtLeast(Duration floor) {
+        return initial.compareTo(floor) >= 0 ? this : new Polling(floor, max.compareTo(floor) >= 0 ? max : floor,
+                multiplier, jitter);
     }
 
     /** The same growth with another ceiling. */

@@ -190,10 +190,15 @@ public final class Rendezvous {
                 + " received certificates but never acknowledged them at " + store.describe());
     }
 
-    /** Lists {@code prefix} until every node index has an object there; on timeout throws naming the missing ones. */
+    /**
+     * Lists {@code prefix} until every node index has an object there; on timeout throws naming the missing ones.
+     * In a large cluster the first interval grows with N (a quarter of a millisecond per node): workers need about
+     * that long to notice their bundles, and a LIST of a thousand keys is not free.
+     */
     private void awaitEveryIndex(String prefix, String suffix, Duration timeout,
                                  java.util.function.Function<TreeSet<Integer>, String> timeoutMessage) {
         Instant deadline = clock.instant().plus(timeout);
+        Polling polling = this.polling.withInitialAtLeast(Duration.ofMillis(node.numNodes() / 4));
         Duration interval = null;
         while (true) {
             TreeSet<Integer> missing = missing(store.list(prefix), prefix, suffix);

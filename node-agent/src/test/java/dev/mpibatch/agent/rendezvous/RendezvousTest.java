@@ -285,6 +285,23 @@ class RendezvousTest {
     }
 
     @Test
+    void awaitReady_inALargeCluster_startsListingLater() {
+        Rendezvous main = node(0, 1000);
+        time.onSleep(() -> {
+            if (time.elapsed().compareTo(Duration.ofMillis(1200)) >= 0 && !store.objects.containsKey("ready/999")) {
+                for (int i = 0; i < 1000; i++) {
+                    store.objects.put("ready/" + i, new byte[0]);
+                }
+            }
+        });
+
+        main.awaitReady(Duration.ofSeconds(60));
+
+        assertThat(time.sleeps().get(0)).as("first interval, a quarter ms per node").isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(store.lists.get()).as("LISTs of up to 1000 keys while waiting 1.2 s").isLessThanOrEqualTo(5);
+    }
+
+    @Test
     void awaitDone_whenMainPublishes_returnsItsResult() {
         Rendezvous worker = node(1, 2);
         time.onSleep(() -> {

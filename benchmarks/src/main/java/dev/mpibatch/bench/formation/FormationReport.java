@@ -1,0 +1,167 @@
+package dev.mpibatch.bench.formation;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
+
+import dev.mpibatch.bench.BenchResult;
+import dev.mpibatch.bench.Stats;
+import dev.mpibatch.bench.Table;
+import dev.mpibatch.bench.formation.FormationBenchmark.Measured;
+import dev.mpibatch.testkit.ProxyStats;
+
+/** Turns the formation runs into the table, targets, plot and notes of docs/benchmarks.md. */
+final class FormationReport {
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    private FormationReport() {
+    }
+
+    static BenchResult build(List<Measured> results, int runs, List<Integer> sizes) {
+        Table table = Table.of(List.of("N", "latency", "time s (median)", "min-max s", "records in s", "bundles out s",
+                "req/node", "PUT/node", "GET/node", "LIST/node", "DELETE/node", "max req one node",
+                "bytes/worker", "main bytes read", "main keys listed", "proxy bytes/node", "peak req/s",
+                "poll delay median/max ms", "CPU busy"));
+        for (Measured m : results) {
+            int n = m.n();
+            table = table.row(n, m.latency().toMillis() + " ms", Stats.fixed(m.medianSeconds(), 3),
+                    Stats.fixed(min(m, SimulatedFormation.Outcome::seconds), 3) + "-"
+                            + Stats.fixed(max(m, SimulatedFormation.Outcome::seconds), 3),
+                    Stats.fixed(median(m, SimulatedFormation.Outcome::gathered), 3),
+                    Stats.fixed(median(m, SimulatedFormation.Outcome::published), 3),
+                    Stats.fixed(requestsPerNode(m), 2),
+                    Stats.fixed(median(m, o -> o.ledger().total(RequestLedger.Type.PUT) / (double) n), 2),
+                    Stats.fixed(median(m, o -> o.ledger().total(RequestLedger.Type.GET) / (double) n), 2),
+                    Stats.fixed(median(m, o -> o.ledger().total(RequestLedger.Type.LIST) / (double) n), 2),
+                    Stats.fixed(median(m, o -> o.ledger().total(RequestLedger.Type.DELETE) / (double) n), 2),
+                    Stats.fixed(median(m, o -> IntStream.range(0, n).mapToLong(i -> o.ledger().requests(i)).max()
+                            .orElse(0)), 0),
+                    Stats.fixed(workerBytes(m), 0),
+                    Stats.fixed(median(m, o -> o.ledger().bytesRead(0)), 0),
+                    Stats.fixed(median(m, o -> o.ledger().keysListed(0)), 0),
+                    Stats.fixed(Stats.median(m.proxies().stream().map(p -> p.bytesToClients() / (double) n).toList()), 0),
+                    peak(m),
+                    Stats.fixed(median(m, o -> pollDelay(o, n, 0.5)), 0) + " / "
+                            + Stats.fixed(median(m, o -> pollDelay(o, n, 1.0)), 0),
+                    Stats.fixed(100 * median(m, o -> o.cpuSeconds() / (o.seconds() * CORES)), 0) + "%");
+        }
+        BenchResult.Builder result = BenchResult.builder("formation", "Cluster formation (rendezvous v2)")
+                .method(method(runs, sizes))
+                .table(table)
+                .plot(FormationBenchmark.plot(results));
+        targets(result, results);
+        notes(result, results);
+        results.forEach(m -> result.data("N" + m.n() + "-" + m.latency().toMillis() + "ms", m.raw()));
+        return result.build();
+    }
+
+    private static String method(int runs, List<Integer> sizes) {
+        return "N simulated nodes " + sizes + " run as threads in one JVM, each running the agent's own code for "
+                + "what precedes sshd and MPI: two ed25519 keys made in Java and written in OpenSSH format, "
+                + "registration, the main node's parallel gathering of the records, signing of two certificates per "
+                + "node and parallel writing of the bundles, each worker's polling for its own bundle, installing "
+                + "the SSH files, `ready/`, and the main node's wait for every `ready/`. They talk to an embedded "
+                + "S3Proxy (SigV4 checked) through `testkit`'s S3FaultProxy adding 0 or 20 ms to every request "
+                + "(20 ms: a typical S3 small-object latency), with the agent's own S3 client. Time runs from a start "
+                + "barrier that releases all nodes at once to the main node ready to launch MPI; median of " + runs
+                + " runs. Requests are counted by a store decorator, a node's own objects counting for that node "
+                + "whoever asked (the main node's GET of its record and PUT of its bundle), LISTs for the main node; "
+                + "cleanup (DELETE) comes after formation and is not counted. Bytes are object bodies read; the "
+                + "proxy's bytes to clients (headers, XML listings and error bodies included) are shown per node. "
+                + "Peak req/s is the latency proxy's busiest one-second window (highest of the runs). Poll delay: "
+                + "how long after the main node wrote a worker's bundle the worker read it (median and slowest "
+                + "worker). CPU busy: the JVM's CPU time (nodes, S3Proxy and the proxy together) over wall time "
+                + "times " + CORES + " cores: near 100% means the simulation, not the protocol, sets the pace.";
+    }
+
+    private static void targets(BenchResult.Builder result, List<Measured> results) {
+        for (Measured m : results) {
+            if (m.latency().equals(Duration.ofMillis(20)) && (m.n() == 256 || m.n() == 1000)) {
+                double goal = m.n() == 256 ? 1.0 : 2.0;
+                result.target("formation, N=" + m.n() + ", 20 ms", "< " + Stats.fixed(goal, 0) + " s",
+                        Stats.fixed(m.medianSeconds(), 3) + " s", m.medianSeconds() < goal);
+            }
+        }
+        Measured worstRequests = results.stream().max((a, b) -> Double.compare(requestsPerNode(a), requestsPerNode(b)))
+                .orElseThrow();
+        result.target("S3 requests per node (worst N and latency)", "<= 10",
+                Stats.fixed(requestsPerNode(worstRequests), 2) + " (N=" + worstRequests.n() + ", "
+                        + worstRequests.latency().toMillis() + " ms)", requestsPerNode(worstRequests) <= 10);
+        Measured worstPeak = results.stream().max((a, b) -> Integer.compare(peak(a), peak(b))).orElseThrow();
+        result.target("peak requests per second on the prefix", "<= 5000", peak(worstPeak) + " (N=" + worstPeak.n()
+                + ", " + worstPeak.latency().toMillis() + " ms)", peak(worstPeak) <= 5000);
+        List<Measured> slow = results.stream().filter(m -> m.latency().equals(Duration.ofMillis(20))).toList();
+        Measured small = slow.get(0);
+        Measured large = slow.get(slow.size() - 1);
+        double growth = workerBytes(large) / workerBytes(small);
+        result.target("bytes per worker grow slower than N", "ratio < " + large.n() / small.n(),
+                Stats.fixed(workerBytes(small), 0) + " B at N=" + small.n() + ", " + Stats.fixed(workerBytes(large), 0)
+                        + " B at N=" + large.n() + " (x" + Stats.fixed(growth, 2) + ")", growth < large.n() / (double) small.n());
+    }
+
+    private static void notes(BenchResult.Builder result, List<Measured> results) {
+        for (Measured m : results) {
+            if (!m.latency().equals(Duration.ofMillis(20)) || m.n() < 256) {
+                continue;
+            }
+            result.note(String.format(java.util.Locale.ROOT, "N=%d, 20 ms: the main node held every checked record "
+                    + "after %.3f s and had written every bundle after %.3f s; formation ended at %.3f s. Workers "
+                    + "read their bundle a median %.0f ms (slowest %.0f ms) after it was written: that is polling "
+                    + "delay. The JVM simulating all nodes, S3Proxy and the proxy was %.0f%% busy on %d cores "
+                    + "(%.2f CPU-s).", m.n(), median(m, SimulatedFormation.Outcome::gathered),
+                    median(m, SimulatedFormation.Outcome::published), m.medianSeconds(),
+                    median(m, o -> pollDelay(o, m.n(), 0.5)), median(m, o -> pollDelay(o, m.n(), 1.0)),
+                    100 * median(m, o -> o.cpuSeconds() / (o.seconds() * CORES)), CORES,
+                    median(m, SimulatedFormation.Outcome::cpuSeconds)));
+        }
+    }
+
+    static double requestsPerNode(Measured m) {
+        return median(m, o -> {
+            long total = 0;
+            for (RequestLedger.Type type : RequestLedger.Type.values()) {
+                total += o.ledger().total(type);
+            }
+            return total / (double) m.n();
+        });
+    }
+
+    private static int peak(Measured m) {
+        return m.proxies().stream().mapToInt(ProxyStats::peakPerSecond).max().orElse(0);
+    }
+
+    private static double workerBytes(Measured m) {
+        return median(m, o -> Stats.median(IntStream.range(1, m.n()).mapToObj(i -> (double) o.ledger().bytesRead(i))
+                .toList()));
+    }
+
+    /** The {@code quantile} (0.5 median, 1.0 slowest) of the workers' delays in reading their bundles. */
+    private static double pollDelay(SimulatedFormation.Outcome o, int n, double quantile) {
+        List<Double> delays = new ArrayList<>();
+        for (int i = 1; i < n; i++) {
+            double d = o.ledger().detectionMillis(i);
+            if (d >= 0) {
+                delays.add(d);
+            }
+        }
+        if (delays.isEmpty()) {
+            return 0;
+        }
+        delays.sort(Double::compare);
+        return quantile >= 1.0 ? delays.get(delays.size() - 1) : Stats.median(delays);
+    }
+
+    private static double median(Measured m, ToDoubleFunction<SimulatedFormation.Outcome> f) {
+        return Stats.median(m.outcomes().stream().map(o -> f.applyAsDouble(o)).toList());
+    }
+
+    private static double min(Measured m, ToDoubleFunction<SimulatedFormation.Outcome> f) {
+        return Stats.min(m.outcomes().stream().map(o -> f.applyAsDouble(o)).toList());
+    }
+
+    private static double max(Measured m, ToDoubleFunction<SimulatedFormation.Outcome> f) {
+        return Stats.max(m.outcomes().stream().map(o -> f.applyAsDouble(o)).toList());
+    }
+}
