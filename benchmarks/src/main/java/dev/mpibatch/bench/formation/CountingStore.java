@@ -25,6 +25,14 @@ final class CountingStore implements RendezvousStore {
     }
 
     @Override
+    public boolean create(String key, byte[] value) {
+        ledger.request(caller, RequestLedger.Type.PUT, key);
+        boolean created = store.create(key, value);
+        ledger.wrote(key, System.nanoTime());
+        return created;
+    }
+
+    @Override
     public Optional<byte[]> get(String key) {
         ledger.request(caller, RequestLedger.Type.GET, key);
         Optional<byte[]> value = store.get(key);
