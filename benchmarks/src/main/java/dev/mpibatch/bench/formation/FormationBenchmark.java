@@ -93,6 +93,8 @@ public final class FormationBenchmark implements Benchmark {
             data.put("latencyMs", latency.toMillis());
             data.put("seconds", outcomes.stream().map(SimulatedFormation.Outcome::seconds).toList());
             data.put("cpuSeconds", outcomes.stream().map(SimulatedFormation.Outcome::cpuSeconds).toList());
+            data.put("registeredSeconds", outcomes.stream().map(SimulatedFormation.Outcome::registered).toList());
+            data.put("requestsPerNode", FormationReport.requestsPerNode(this));
             data.put("peakPerSecond", proxies.stream().map(ProxyStats::peakPerSecond).toList());
             return data;
         }
