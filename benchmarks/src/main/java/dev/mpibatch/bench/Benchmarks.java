@@ -10,7 +10,8 @@ public final class Benchmarks {
     }
 
     public static List<Benchmark> all() {
-        return List.of(new FormationBenchmark(), new CliBenchmark());
+        return List.of(new FormationBenchmark(), new BroadcastBenchmark(), new LaunchBenchmark(),
+                new FootprintBenchmark(), new CliBenchmark());
     }
 
     public static List<String> names() {

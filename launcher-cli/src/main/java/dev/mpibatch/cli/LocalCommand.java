@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 import dev.mpibatch.local.LocalCluster;
+import dev.mpibatch.local.LinkRate;
 import dev.mpibatch.local.LocalClusterOptions;
 import dev.mpibatch.plan.MpiImplementation;
 import picocli.CommandLine.Command;
@@ -90,6 +91,10 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--agent-jar", paramLabel = "PATH", description = "The node agent jar (default: MPI_BATCH_AGENT_JAR, or next to this CLI's jar).")
     Path agentJar;
 
+    @Option(names = "--link-rate", paramLabel = "RATE", description = "Cap every namespace host's link in both "
+            + "directions (tc tbf), e.g. 200mbit: a real network's bandwidth, for benchmarks.")
+    String linkRate;
+
     @Option(names = "--never-start", paramLabel = "NODE", hidden = true, description = "Testing: a host whose agent never starts.")
     List<Integer> neverStart = List.of();
 
@@ -109,6 +114,13 @@ final class LocalCommand implements Callable<Integer> {
                 subnet, Optional.ofNullable(rendezvous), Optional.ofNullable(endpointUrl), formation,
                 Optional.ofNullable(mpi), keep,
                 agentJar(), loopback, new HashSet<>(neverStart), parent.env, parent.out, parent.err);
+        if (linkRate != null) {
+            try {
+                options = options.withLinkRate(LinkRate.parse(linkRate));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--link-rate: " + e.getMessage());
+            }
+        }
         return new LocalCluster(options).run();
     }
 

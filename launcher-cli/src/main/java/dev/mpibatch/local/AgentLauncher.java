@@ -119,6 +119,11 @@ final class AgentLauncher {
         }
         env.put("MPI_BATCH_AGENT_JAR", options.agentJar().toAbsolutePath().toString());
         env.put("MPI_BATCH_JAVA", ProcessHandle.current().info().command().orElse("java"));
+        // The image's entrypoint honours it: let a local run try other JVM options for the agent.
+        String jvmOptions = options.environment().get("MPI_BATCH_AGENT_JVM_OPTS");
+        if (jvmOptions != null && !jvmOptions.isBlank()) {
+            env.put("MPI_BATCH_AGENT_JVM_OPTS", jvmOptions);
+        }
         env.put(AgentEnv.PLAN, planFile.toString());
         env.put(AgentEnv.RENDEZVOUS, rendezvous);
         options.endpointUrl().ifPresent(url -> env.put(AgentEnv.S3_ENDPOINT, endpointSeenFromHosts(url)));

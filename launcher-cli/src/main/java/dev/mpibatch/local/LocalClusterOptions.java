@@ -29,12 +29,13 @@ import dev.mpibatch.plan.MpiImplementation;
  * @param environment      the environment the agents inherit (this process's, or a test's)
  * @param out              where node output goes
  * @param err              where progress, node logs and errors go
+ * @param linkRate         caps every namespace host's link in both directions (benchmarks of a real network)
  */
 public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt slotsPerNode, String subnet,
                                   Optional<String> rendezvous, Optional<String> endpointUrl,
                                   Optional<Duration> formationTimeout, Optional<MpiImplementation> mpi, boolean keep, Path agentJar, boolean loopback,
                                   Set<Integer> neverStart, Map<String, String> environment,
-                                  PrintStream out, PrintStream err) {
+                                  PrintStream out, PrintStream err, Optional<LinkRate> linkRate) {
 
     public static final String DEFAULT_SUBNET = "10.213.0.0/24";
 
@@ -57,5 +58,22 @@ public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt s
         environment = Map.copyOf(environment);
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(err, "err");
+        Objects.requireNonNull(linkRate, "linkRate");
+    }
+
+    /** Options with links at full speed. */
+    public LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt slotsPerNode, String subnet,
+                               Optional<String> rendezvous, Optional<String> endpointUrl,
+                               Optional<Duration> formationTimeout, Optional<MpiImplementation> mpi, boolean keep,
+                               Path agentJar, boolean loopback, Set<Integer> neverStart,
+                               Map<String, String> environment, PrintStream out, PrintStream err) {
+        this(jobFile, nodes, slotsPerNode, subnet, rendezvous, endpointUrl, formationTimeout, mpi, keep, agentJar,
+                loopback, neverStart, environment, out, err, Optional.empty());
+    }
+
+    /** These options with every host's link capped at {@code rate}. */
+    public LocalClusterOptions withLinkRate(LinkRate rate) {
+        return new LocalClusterOptions(jobFile, nodes, slotsPerNode, subnet, rendezvous, endpointUrl, formationTimeout,
+                mpi, keep, agentJar, loopback, neverStart, environment, out, err, Optional.of(rate));
     }
 }

@@ -82,7 +82,8 @@ final class LocalLayout {
         NetworkNamespaces network = null;
         Subnet subnet = Subnet.parse(options.subnet());
         if (namespaces) {
-            network = new NetworkNamespaces(root.getFileName().toString().substring("local-".length()), subnet);
+            network = new NetworkNamespaces(root.getFileName().toString().substring("local-".length()), subnet,
+                    options.linkRate());
             resources.network(network);
             network.createBridge();
         }

@@ -10,12 +10,14 @@ import java.util.List;
 final class NetworkNamespaces {
     private final String id;
     private final Subnet subnet;
+    private final java.util.Optional<LinkRate> linkRate;
     private final List<String> namespaces = new ArrayList<>();
     private boolean bridgeMade;
 
-    NetworkNamespaces(String id, Subnet subnet) {
+    NetworkNamespaces(String id, Subnet subnet, java.util.Optional<LinkRate> linkRate) {
         this.id = id;
         this.subnet = subnet;
+        this.linkRate = linkRate;
     }
 
     String bridge() {
@@ -49,6 +51,11 @@ final class NetworkNamespaces {
         Commands.run(List.of("ip", "-n", ns, "addr", "add", subnet.hostAddress(index) + "/" + subnet.prefix(), "dev", "eth0"));
         Commands.run(List.of("ip", "-n", ns, "link", "set", "eth0", "up"));
         Commands.run(List.of("ip", "-n", ns, "link", "set", "lo", "up"));
+        // Both ends: the bridge side's egress is what the host receives, eth0's egress what it sends.
+        linkRate.ifPresent(rate -> {
+            Commands.run(rate.tcCommand(null, outside));
+            Commands.run(rate.tcCommand(ns, "eth0"));
+        });
         return ns;
     }
 

@@ -32,6 +32,9 @@ final class Preflight {
         if (namespaces && !Commands.available("unshare")) {
             missing.add("unshare (util-linux)");
         }
+        if (options.linkRate().isPresent() && !Commands.available("tc")) {
+            missing.add("tc (iproute2), for the link rate");
+        }
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("missing on this machine: " + String.join(", ", missing)
                     + "; install them (Debian: docker/install-runtime.sh, or apt-get install openmpi-bin "
@@ -50,6 +53,10 @@ final class Preflight {
         } else if (spec.nodes() > 250) {
             throw new IllegalArgumentException("a loopback cluster has at most 250 hosts, not " + spec.nodes()
                     + ": run as root for network namespaces");
+        }
+        if (options.linkRate().isPresent() && !namespaces) {
+            throw new IllegalArgumentException("a link rate needs namespace hosts (loopback hosts share one link): "
+                    + "run as root without --loopback, or drop --link-rate");
         }
         for (int index : options.neverStart()) {
             if (index == 0 || index >= spec.nodes()) {

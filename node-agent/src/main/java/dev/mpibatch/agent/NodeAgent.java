@@ -134,6 +134,9 @@ public final class NodeAgent {
         try (SshdProcess sshd = startSshd(keys, files)) {
             rendezvous.acknowledge();
             LOG.info("ready: certificates installed, serving until the main node is done");
+            // From here the worker only serves sshd and waits: give the start-up's garbage (keys, parsing, clients)
+            // back to the workload sharing this node (the entrypoint's heap options shrink the heap on a full GC).
+            System.gc();
             Optional<DoneRecord> done = rendezvous.awaitDone(new MainLiveness(bundle.mainAddress(), bundle.mainPort()),
                     spec.timeouts().mainLease());
             sshd.close();

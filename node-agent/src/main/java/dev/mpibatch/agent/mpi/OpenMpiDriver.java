@@ -1,5 +1,7 @@
 package dev.mpibatch.agent.mpi;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +15,9 @@ import dev.mpibatch.plan.Step;
  * different names: Open MPI 5 silently ignores ORTE's {@code OMPI_MCA_orte_*} and wants {@code PRTE_MCA_*}.
  */
 public final class OpenMpiDriver implements MpiDriver {
+    /** Where EFA and InfiniBand devices appear in a container that was given them. */
+    private static final Path RDMA_DEVICES = Path.of("/dev/infiniband");
+
     private final int major;
     private final String version;
     private final String suffix;
@@ -62,8 +67,10 @@ public final class OpenMpiDriver implements MpiDriver {
             // One machine, one hostname: shared memory would take ranks of different "nodes" for neighbours.
             env.put("OMPI_MCA_btl", "self,tcp");
         } else if (major < 5) {
-            // No InfiniBand verbs in containers without EFA: skip the probe and its warnings.
-            env.put("OMPI_MCA_btl", "^openib");
+            // Without RDMA devices, name the transports that work: excluding only openib (no verbs, no warnings)
+            // leaves btl/ofi to probe libfabric's providers in every MPI_Init, 1.4 s on 8 hosts (launch benchmark).
+            // With EFA or InfiniBand devices, libfabric is what the job wants.
+            env.put("OMPI_MCA_btl", Files.isDirectory(RDMA_DEVICES) ? "^openib" : "self,vader,tcp");
         }
         if (cluster.root()) {
             env.put("OMPI_ALLOW_RUN_AS_ROOT", "1");

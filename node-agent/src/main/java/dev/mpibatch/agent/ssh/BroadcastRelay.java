@@ -20,6 +20,8 @@ public final class BroadcastRelay {
     static final String FILE_NAME = "broadcast-relay";
     /** The cipher every hop uses: the cheapest where the CPU has AES-NI, and the node's CPUs belong to MPI. */
     static final String CIPHER = "aes128-gcm@openssh.com";
+    /** Socket paths hold 108 bytes: {@code <dir>/.bcm-}, a 40-digit hash and ssh's 17-character temporary suffix. */
+    static final int MAX_MUX_DIR = 40;
     /** Characters that reach the remote shell unquoted: the relay's path is passed as a plain word. */
     private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_./+=:,@%-]+");
 
@@ -53,17 +55,47 @@ public final class BroadcastRelay {
      *
      * @param stateDir the state directory, the same path on every node (ssh_config here, the relay there)
      * @param mode     the copy's permission bits in octal
-     * @param sha256   the file's digest in hex
+     * @param size     the file's size: its SHA-256 follows it on stdin, in 64 hex digits
      */
-    static List<String> command(Path stateDir, List<NodeRecord> chain, Path target, String mode, String sha256) {
+    static List<String> command(Path stateDir, List<NodeRecord> chain, Path target, String mode, long size) {
         NodeRecord first = chain.get(0);
-        List<String> command = new ArrayList<>(List.of("ssh", "-F", ClusterFiles.in(stateDir).sshConfig().toString(),
-                "-p", Integer.toString(first.sshPort()), "-c", CIPHER, "-T", "-x", first.address(),
-                "sh", stateDir.resolve(FILE_NAME).toString(), Integer.toString(first.index()),
-                Base64.getEncoder().encodeToString(target.toString().getBytes(StandardCharsets.UTF_8)), mode, sha256));
+        List<String> command = ssh(stateDir, first, true);
+        command.addAll(List.of("sh", stateDir.resolve(FILE_NAME).toString(), Integer.toString(first.index()),
+                Base64.getEncoder().encodeToString(target.toString().getBytes(StandardCharsets.UTF_8)), mode,
+                Long.toString(size)));
         for (NodeRecord next : chain.subList(1, chain.size())) {
             command.addAll(List.of(Integer.toString(next.index()), next.address(), Integer.toString(next.sshPort())));
         }
+        return command;
+    }
+
+    /**
+     * The command that opens, ahead of the stream, the connection from {@code from} (this node when empty) to
+     * {@code to} that the chain's hop will use: made for every hop at once, instead of one hop after the other as
+     * the stream reaches them. It stays 30 s for the hop ({@code ControlPersist}); a hop without it connects itself.
+     */
+    static List<String> warmUp(Path stateDir, java.util.Optional<NodeRecord> from, NodeRecord to) {
+        List<String> inner = ssh(stateDir, to, true);
+        inner.add(1, "-n");
+        inner.add("true");
+        if (from.isEmpty()) {
+            return inner;
+        }
+        List<String> command = ssh(stateDir, from.get(), false);
+        command.add(1, "-n");
+        command.addAll(inner);
+        return command;
+    }
+
+    /** ssh to {@code node} with the cluster's configuration, through a shared connection if {@code mux} allows. */
+    private static List<String> ssh(Path stateDir, NodeRecord node, boolean mux) {
+        List<String> command = new ArrayList<>(List.of("ssh", "-F", ClusterFiles.in(stateDir).sshConfig().toString(),
+                "-p", Integer.toString(node.sshPort()), "-c", CIPHER));
+        if (mux && stateDir.toString().length() <= MAX_MUX_DIR) {
+            command.addAll(List.of("-o", "ControlMaster=auto", "-o", "ControlPath=" + stateDir + "/.bcm-%C",
+                    "-o", "ControlPersist=30"));
+        }
+        command.addAll(List.of("-T", "-x", node.address()));
         return command;
     }
 }

@@ -2,6 +2,7 @@ package dev.mpibatch.agent.ssh;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
@@ -32,6 +39,9 @@ public final class Broadcaster {
 
     /** Nodes per chain: at 1000 nodes, 16 chains of about 63 (see {@link #chains}). */
     static final int MAX_CHAIN = 64;
+    /** Connections opened at once ahead of a broadcast: enough for a chain, few enough for this node's CPUs. */
+    private static final int MAX_WARM_UP = 32;
+    private static final int WARM_UP_SECONDS = 20;
 
     private final Roster roster;
     private final int selfIndex;
@@ -76,10 +86,11 @@ public final class Broadcaster {
         long size = size(file);
         Path target = remotePath.apply(file).toAbsolutePath();
         String mode = mode(file);
-        String digest = sha256(file);
         List<List<NodeRecord>> chains = chains(targets, MAX_CHAIN);
+        warmUp(chains);
+        long connected = (System.nanoTime() - start) / 1_000_000;
         List<CompletableFuture<ChainReport>> running = chains.stream().map(chain -> CompletableFuture.supplyAsync(
-                () -> run(file, chain, BroadcastRelay.command(stateDir, chain, target, mode, digest)),
+                () -> run(file, chain, BroadcastRelay.command(stateDir, chain, target, mode, size)),
                 r -> daemon(r).start())).toList();
         List<String> failures = new ArrayList<>();
         for (CompletableFuture<ChainReport> chain : running) {
@@ -98,9 +109,55 @@ public final class Broadcaster {
                     + String.join("; ", failures));
         }
         long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
-        LOG.info("broadcast {} ({} bytes) to {} nodes through {} in {} ms ({} MB/s), every copy verified",
-                file.getFileName(), size, targets.size(), chains.size() == 1 ? "a chain" : chains.size() + " chains",
-                millis, size / 1000 / millis);
+        LOG.info("broadcast {} ({} bytes) to {} nodes through {} in {} ms ({} MB/s; hops connected in {} ms), "
+                + "every copy verified", file.getFileName(), size, targets.size(),
+                chains.size() == 1 ? "a chain" : chains.size() + " chains", millis, size / 1000 / millis, connected);
+    }
+
+    /**
+     * Opens every hop's connection at once, ahead of the stream, so that a chain's set-up takes about two ssh
+     * connections instead of one per node. Best effort: a hop whose connection is not there makes its own, and a
+     * hop that cannot connect at all is reported by the chain itself.
+     */
+    private void warmUp(List<List<NodeRecord>> chains) {
+        List<List<String>> commands = new ArrayList<>();
+        for (List<NodeRecord> chain : chains) {
+            commands.add(BroadcastRelay.warmUp(stateDir, Optional.empty(), chain.get(0)));
+            for (int i = 1; i < chain.size(); i++) {
+                commands.add(BroadcastRelay.warmUp(stateDir, Optional.of(chain.get(i - 1)), chain.get(i)));
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(commands.size(), MAX_WARM_UP), Broadcaster::daemon);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (List<String> command : commands) {
+                done.add(pool.submit(() -> openAhead(command)));
+            }
+            for (Future<?> one : done) {
+                one.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting the broadcast chain", e);
+        } catch (ExecutionException e) {
+            LOG.debug("warm-up failed: {}", e.getCause().getMessage());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void openAhead(List<String> command) {
+        try {
+            Process ssh = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (!ssh.waitFor(WARM_UP_SECONDS, TimeUnit.SECONDS)) {
+                ssh.destroyForcibly();
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot open a connection ahead of the broadcast: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -121,19 +178,43 @@ public final class Broadcaster {
 
     private static ChainReport run(Path file, List<NodeRecord> chain, List<String> command) {
         try {
-            Process ssh = new ProcessBuilder(command).redirectInput(file.toFile())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process ssh = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Thread sender = daemon(() -> send(file, ssh.getOutputStream()));
+            sender.start();
             String stderr;
             try (InputStream err = ssh.getErrorStream()) {
                 stderr = new String(err.readAllBytes(), StandardCharsets.UTF_8);
             }
-            return ChainReport.parse(chain, stderr, ssh.waitFor());
+            int exit = ssh.waitFor();
+            sender.join();
+            return ChainReport.parse(chain, stderr, exit);
         } catch (IOException e) {
             throw new IllegalStateException("broadcast of " + file.getFileName() + ": cannot run ssh: " + e.getMessage()
                     + " (install OpenSSH's client)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during the broadcast of " + file.getFileName(), e);
+        }
+    }
+
+    /**
+     * Streams the file, then its SHA-256 in hex, hashing while sending: no second read of the file before the first
+     * byte leaves. A chain that stops reading shows in its report, so a broken pipe here is not an error of its own.
+     */
+    private static void send(Path file, OutputStream out) {
+        try (InputStream in = Files.newInputStream(file); OutputStream stream = out) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+                stream.write(buffer, 0, n);
+            }
+            stream.write(HexFormat.of().formatHex(digest.digest()).getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            LOG.debug("sending {} stopped: {}", file, e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -161,22 +242,6 @@ public final class Broadcaster {
             return Files.size(file);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + file + " to broadcast it: " + e.getMessage(), e);
-        }
-    }
-
-    static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + file + " to broadcast it: " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

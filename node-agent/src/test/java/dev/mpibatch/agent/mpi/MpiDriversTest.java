@@ -2,6 +2,7 @@ package dev.mpibatch.agent.mpi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,7 @@ class MpiDriversTest {
                 .containsEntry("OMPI_MCA_oob_tcp_if_include", "10.0.0.0/24")
                 .containsEntry("OMPI_ALLOW_RUN_AS_ROOT", "1").containsEntry("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
                 .containsEntry("MPI_BATCH_NUM_NODES", "2")
+                .containsEntry("OMPI_MCA_btl", Files.isDirectory(Path.of("/dev/infiniband")) ? "^openib" : "self,vader,tcp")
                 .doesNotContainKeys("PRTE_MCA_plm_ssh_args");
         assertThat(driver.environment(cluster(false))).doesNotContainKeys("OMPI_ALLOW_RUN_AS_ROOT");
         assertThat(driver.launch(HELLO, cluster(true))).containsExactly("mpiexec.openmpi", "--hostfile",

@@ -34,13 +34,24 @@ class BroadcastChainTest {
     }
 
     @Test
-    void command_passesTheRestOfTheChainAsPlainWordsAndThePathInBase64() {
+    void command_passesTheRestOfTheChainAsPlainWordsThePathInBase64AndTheSize() {
         List<String> command = BroadcastRelay.command(Path.of("/run/s"), nodes(1, 3), Path.of("/w/it's a file"),
-                "0750", "ab12");
+                "0750", 1234);
 
         assertThat(command).containsExactly("ssh", "-F", "/run/s/ssh_config", "-p", "2222", "-c",
-                "aes128-gcm@openssh.com", "-T", "-x", "10.0.0.3", "sh", "/run/s/broadcast-relay", "1",
-                "L3cvaXQncyBhIGZpbGU=", "0750", "ab12", "2", "10.0.0.4", "2222");
+                "aes128-gcm@openssh.com", "-o", "ControlMaster=auto", "-o", "ControlPath=/run/s/.bcm-%C", "-o",
+                "ControlPersist=30", "-T", "-x", "10.0.0.3", "sh", "/run/s/broadcast-relay", "1",
+                "L3cvaXQncyBhIGZpbGU=", "0750", "1234", "2", "10.0.0.4", "2222");
+    }
+
+    @Test
+    void warmUp_opensTheHopsConnectionFromThePreviousNodeAsAPlainCommand() {
+        List<String> command = BroadcastRelay.warmUp(Path.of("/run/s"), java.util.Optional.of(node(1)), node(2));
+
+        assertThat(command).containsExactly("ssh", "-n", "-F", "/run/s/ssh_config", "-p", "2222", "-c",
+                "aes128-gcm@openssh.com", "-T", "-x", "10.0.0.3", "ssh", "-n", "-F", "/run/s/ssh_config", "-p", "2222",
+                "-c", "aes128-gcm@openssh.com", "-o", "ControlMaster=auto", "-o", "ControlPath=/run/s/.bcm-%C", "-o",
+                "ControlPersist=30", "-T", "-x", "10.0.0.4", "true");
     }
 
     @Test
