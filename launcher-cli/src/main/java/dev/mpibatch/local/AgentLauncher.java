@@ -35,6 +35,7 @@ final class AgentLauncher {
     private final boolean namespaces;
     private final List<Thread> pumps = new ArrayList<>();
     private final Path entrypoint;
+    private final Path agentJar;
 
     AgentLauncher(LocalClusterOptions options, LocalLayout layout, Path planFile, String rendezvous, String jobId,
                   List<Host> hosts, boolean namespaces) {
@@ -46,17 +47,23 @@ final class AgentLauncher {
         this.hosts = hosts;
         this.namespaces = namespaces;
         this.entrypoint = layout.root().resolve("mpi-batch-agent");
+        this.agentJar = layout.root().resolve("mpi-batch-agent.jar");
     }
 
-    /** Puts the image's entrypoint script (a resource of this jar) where the hosts can run it. */
-    void installEntrypoint() {
+    /**
+     * Puts the image's entrypoint script (a resource of this jar) and a copy of the agent jar in the run's directory,
+     * where every host can run them: a namespace host has a private /tmp, so a jar kept below /tmp (a checkout there)
+     * would be out of its sight.
+     */
+    void installAgent() {
         try (var in = AgentLauncher.class.getResourceAsStream("mpi-batch-agent")) {
             if (in == null) {
                 throw new IllegalStateException("the agent entrypoint script is missing from the mpi-batch jar: rebuild it");
             }
             java.nio.file.Files.copy(in, entrypoint, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.copy(options.agentJar(), agentJar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + entrypoint + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot install the agent in " + layout.root() + ": " + e.getMessage(), e);
         }
     }
 
@@ -117,7 +124,7 @@ final class AgentLauncher {
         if (host.index() != 0) {
             env.put(AgentEnv.MAIN_NODE_ADDRESS, main.address());
         }
-        env.put("MPI_BATCH_AGENT_JAR", options.agentJar().toAbsolutePath().toString());
+        env.put("MPI_BATCH_AGENT_JAR", agentJar.toString());
         env.put("MPI_BATCH_JAVA", ProcessHandle.current().info().command().orElse("java"));
         // The image's entrypoint honours it: let a local run try other JVM options for the agent.
         String jvmOptions = options.environment().get("MPI_BATCH_AGENT_JVM_OPTS");

@@ -87,7 +87,7 @@ public final class LocalCluster {
         write(planFile, PlanCodec.toJson(plan));
         String rendezvous = options.rendezvous().orElse(layout.root().resolve("rendezvous").toString());
         AgentLauncher launcher = new AgentLauncher(options, layout, planFile, rendezvous, jobId, hosts, namespaces);
-        launcher.installEntrypoint();
+        launcher.installAgent();
         options.err().println("mpi-batch local: job " + spec.name() + " (" + jobId + ") on " + hosts.size()
                 + (namespaces ? " namespace hosts in " + options.subnet() : " loopback hosts"));
 
