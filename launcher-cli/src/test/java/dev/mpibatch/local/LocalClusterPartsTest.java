@@ -87,6 +87,7 @@ class LocalClusterPartsTest {
                 "--mount", "--propagation", "private", "--", "sh", "-c");
         assertThat(launcher.command(hosts.get(1))).contains("job-1", "/run/mpi-batch/local-abc123/hosts/1",
                 "/run/mpi-batch/local-abc123/node").endsWith("sh", "/run/mpi-batch/local-abc123/mpi-batch-agent");
-        assertThat(worker).containsEntry("MPI_BATCH_AGENT_JAR", Path.of("agent.jar").toAbsolutePath().toString());
+        // A copy in the run's directory: namespace hosts have a private /tmp, where the original may be.
+        assertThat(worker).containsEntry("MPI_BATCH_AGENT_JAR", "/run/mpi-batch/local-abc123/mpi-batch-agent.jar");
     }
 }
