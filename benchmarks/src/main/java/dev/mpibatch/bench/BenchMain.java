@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The harness's command line: {@code bin/bench [NAME...] [--quick] [--runs N]}. Runs the named benchmarks (all by
+ * The harness's command line: {@code bin/bench [NAME...] [--quick] [--runs N]}, or {@code bin/bench --report}. Runs the named benchmarks (all by
  * default), one after another, prints each one's tables, saves its JSON and plots under {@code docs/benchmarks/},
  * and regenerates {@code docs/benchmarks.md}. Exit codes: 0 every benchmark ran (targets met or not: the report says),
  * 1 a benchmark failed to run, 2 bad usage.
@@ -25,11 +25,13 @@ public final class BenchMain {
 
     static int run(String[] args, Path repoRoot) throws IOException {
         boolean quick = false;
+        boolean reportOnly = false;
         int runs = 5;
         List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
+                case "--report" -> reportOnly = true;
                 case "--runs" -> {
                     if (i + 1 >= args.length || !args[i + 1].matches("[1-9][0-9]*")) {
                         return usage("--runs needs a positive whole number");
@@ -49,7 +51,10 @@ public final class BenchMain {
             }
         }
         List<Benchmark> chosen = new ArrayList<>();
-        for (String name : names.isEmpty() || names.contains("all") ? Benchmarks.names() : names) {
+        if (reportOnly && !names.isEmpty()) {
+            return usage("--report regenerates docs/benchmarks.md from the saved results: name no benchmark with it");
+        }
+        for (String name : reportOnly ? List.<String>of() : names.isEmpty() || names.contains("all") ? Benchmarks.names() : names) {
             Benchmark benchmark = Benchmarks.all().stream().filter(b -> b.name().equals(name)).findFirst().orElse(null);
             if (benchmark == null) {
                 return usage("no benchmark named '" + name + "'; there are: " + String.join(", ", Benchmarks.names()));
@@ -92,8 +97,10 @@ public final class BenchMain {
     }
 
     private static String help() {
-        return "usage: bin/bench [NAME...] [--quick] [--runs N]\n  benchmarks: " + String.join(", ", Benchmarks.names())
-                + "\n  --quick   a small smoke run\n  --runs N  repetitions per measurement (default 5; the median is reported)";
+        return "usage: bin/bench [NAME...] [--quick] [--runs N] | bin/bench --report\n  benchmarks: "
+                + String.join(", ", Benchmarks.names())
+                + "\n  --quick   a small smoke run\n  --runs N  repetitions per measurement (default 5; the median is reported)"
+                + "\n  --report  only regenerate docs/benchmarks.md from docs/benchmarks/*.json";
     }
 
     private static void deleteTree(Path dir) {
