@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.mpibatch.testing.Requirements;
 
 /**
  * Shell metacharacters in a step's arguments are not bad input: they reach the program as literal argv on every
@@ -26,10 +25,7 @@ class LiteralArgvIT {
 
     @BeforeEach
     void requirements() {
-        Requirements.requireNamespaces();
-        Requirements.requireSshd();
-        Requirements.requireOpenMpi();
-        Requirements.require(Files.isRegularFile(LocalRun.agentJar()), "the agent jar (mvn package) at " + LocalRun.agentJar());
+        LocalRun.requireNamespaceCluster();
     }
 
     @Test

@@ -5,20 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.mpibatch.testing.Requirements;
 import dev.mpibatch.testing.S3ProxyFixture;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -33,10 +29,7 @@ class LocalClusterIT {
 
     @BeforeEach
     void requirements() {
-        Requirements.requireNamespaces();
-        Requirements.requireSshd();
-        Requirements.requireOpenMpi();
-        Requirements.require(Files.isRegularFile(LocalRun.agentJar()), "the agent jar (mvn package) at " + LocalRun.agentJar());
+        LocalRun.requireNamespaceCluster();
     }
 
     @Test
@@ -85,7 +78,7 @@ class LocalClusterIT {
                     }
                 }
             } finally {
-                deleteTree(root);
+                LocalRun.deleteTree(root);
             }
             Leftovers.assertNone(id);
         }
@@ -150,14 +143,4 @@ class LocalClusterIT {
         assertThat(Leftovers.processesMentioning("local-" + run.runId())).isEmpty();
     }
 
-    private static void deleteTree(Path root) throws Exception {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }

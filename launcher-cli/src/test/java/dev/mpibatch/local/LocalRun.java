@@ -97,4 +97,25 @@ record LocalRun(int exitCode, String out, String err) {
         }
         return m.group(1);
     }
+
+    /** What an end-to-end run on namespace hosts needs: skipped with the reason here, a failure in CI. */
+    static void requireNamespaceCluster() {
+        dev.mpibatch.testing.Requirements.requireNamespaces();
+        dev.mpibatch.testing.Requirements.requireSshd();
+        dev.mpibatch.testing.Requirements.requireOpenMpi();
+        dev.mpibatch.testing.Requirements.require(java.nio.file.Files.isRegularFile(agentJar()),
+                "the agent jar (mvn package) at " + agentJar());
+    }
+
+    /** Removes a run's kept directory (after --keep). */
+    static void deleteTree(Path root) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(path);
+            }
+        }
+    }
 }

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.mpibatch.testing.Requirements;
 import dev.mpibatch.testing.S3ProxyFixture;
 import dev.mpibatch.testkit.S3FaultProxy;
 import dev.mpibatch.testkit.WrittenBody;
@@ -30,6 +28,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * recorded by a proxy, and AWS credentials (fake, but recognisable) in the environment.
  */
 class SecurityIT {
+    /** Not the default subnet: a run of another test elsewhere on the machine must not share the bridge's route. */
+    private static final String SUBNET = "10.217.0.0/24";
     /** A session token as STS would hand one out; it must never be printed. */
     private static final String SESSION_TOKEN = "FwoGZXIvYXdzEXAMPLEmpiBatchSessionToken0123456789abcdef";
     private static final List<String> NEVER_PRINTED = List.of(S3ProxyFixture.SECRET_KEY, SESSION_TOKEN, "PRIVATE KEY",
@@ -40,10 +40,7 @@ class SecurityIT {
 
     @BeforeEach
     void requirements() {
-        Requirements.requireNamespaces();
-        Requirements.requireSshd();
-        Requirements.requireOpenMpi();
-        Requirements.require(Files.isRegularFile(LocalRun.agentJar()), "the agent jar (mvn package) at " + LocalRun.agentJar());
+        LocalRun.requireNamespaceCluster();
     }
 
     @Test
@@ -52,7 +49,8 @@ class SecurityIT {
              S3FaultProxy proxy = recordingProxy(s3)) {
             s3.createBucket("sec");
             LocalRun run = LocalRun.run(credentials(s3), "local", LocalRun.examples().resolve("c-hello/job.yaml").toString(),
-                    "--nodes", "3", "--rendezvous", "s3://sec/rendezvous", "--endpoint-url", proxy.endpoint(), "--keep");
+                    "--nodes", "3", "--rendezvous", "s3://sec/rendezvous", "--endpoint-url", proxy.endpoint(), "--keep",
+                    "--subnet", SUBNET);
             Path root = Path.of("/run/mpi-batch/local-" + run.runId());
             try {
                 assertThat(run.exitCode()).as(run.err()).isZero();
@@ -85,7 +83,7 @@ class SecurityIT {
                     }
                 }
             } finally {
-                deleteTree(root);
+                LocalRun.deleteTree(root);
             }
             Leftovers.assertNone(run.runId());
         }
@@ -101,7 +99,7 @@ class SecurityIT {
              S3FaultProxy proxy = recordingProxy(s3)) {
             s3.createBucket("sec");
             LocalRun run = LocalRun.run(credentials(s3), "local", job.toString(),
-                    "--rendezvous", "s3://sec/rendezvous", "--endpoint-url", proxy.endpoint());
+                    "--rendezvous", "s3://sec/rendezvous", "--endpoint-url", proxy.endpoint(), "--subnet", SUBNET);
             String out = run.out();
 
             assertThat(run.exitCode()).as(run.err()).isZero();
@@ -175,14 +173,4 @@ class SecurityIT {
         return found;
     }
 
-    private static void deleteTree(Path root) throws Exception {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }
