@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.mpibatch.testing.Requirements;
 
 /** The broadcast step's relay chain end to end: four namespace hosts, each with its own private directory. */
 class BroadcastIT {
@@ -31,10 +30,7 @@ class BroadcastIT {
 
     @BeforeEach
     void requirements() {
-        Requirements.requireNamespaces();
-        Requirements.requireSshd();
-        Requirements.requireOpenMpi();
-        Requirements.require(Files.isRegularFile(LocalRun.agentJar()), "the agent jar (mvn package) at " + LocalRun.agentJar());
+        LocalRun.requireNamespaceCluster();
     }
 
     @Test

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.mpibatch.testing.Requirements;
 import dev.mpibatch.testing.S3ProxyFixture;
 import dev.mpibatch.testkit.ProxyStats;
 import dev.mpibatch.testkit.S3FaultProxy;
@@ -34,10 +33,7 @@ class FaultsIT {
 
     @BeforeEach
     void requirements() {
-        Requirements.requireNamespaces();
-        Requirements.requireSshd();
-        Requirements.requireOpenMpi();
-        Requirements.require(Files.isRegularFile(LocalRun.agentJar()), "the agent jar (mvn package) at " + LocalRun.agentJar());
+        LocalRun.requireNamespaceCluster();
     }
 
     private Path job(String name, String... lines) throws Exception {
@@ -135,13 +131,20 @@ class FaultsIT {
         Leftovers.assertNoTempFiles("faults");
     }
 
-    /** SIGKILLs every process of host {@code index} (agent, sshd, MPI daemons and ranks): the machine dies. */
+    /**
+     * SIGKILLs every process of host {@code index} (agent, sshd, MPI daemons and ranks): the machine dies. Short-lived
+     * processes (an sshd child serving a probe) may be gone between listing and killing, which is fine; a second sweep
+     * takes what was forked meanwhile.
+     */
     private static long killHost(String id, int index) {
-        List<String> pids = NetworkNamespaces.pids(NetworkNamespaces.namespace(id, index));
+        String namespace = NetworkNamespaces.namespace(id, index);
+        List<String> pids = NetworkNamespaces.pids(namespace);
         assertThat(pids).as("processes of host " + index).isNotEmpty();
-        List<String> command = new ArrayList<>(List.of("kill", "-KILL"));
-        command.addAll(pids);
-        Commands.run(command);
+        for (int sweep = 0; sweep < 2; sweep++) {
+            for (String pid : sweep == 0 ? pids : NetworkNamespaces.pids(namespace)) {
+                ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
         return System.nanoTime();
     }
 }
