@@ -113,17 +113,23 @@ public final class MpiBatchLauncher implements AutoCloseable {
     public JobHandle submit(JobSpec spec, Path jobDir) {
         Staging staging = Staging.forJob(settings.bucket(), settings.prefix(), spec, clock);
         Submission submission = plan(spec, jobDir, staging);
-        // Staging does not depend on Batch's answers: upload while the queue is checked and the definition registered
-        // (in that order, so that an unknown queue registers nothing). Whichever side fails, nothing staged remains.
+        // Staging and looking up an identical definition do not depend on each other or on the queue: they run while
+        // the queue is checked. Registering a new definition waits for the queue check, so that an unknown queue
+        // registers nothing. Whichever part fails, nothing staged remains.
+        var definition = submission.definition();
         CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> aws(() -> staging.upload(s3, spec, jobDir),
                 "upload the plan to s3://" + settings.bucket() + "/" + staging.key()), SUBMIT_THREADS);
+        CompletableFuture<java.util.Optional<String>> identical = CompletableFuture.supplyAsync(() -> aws(
+                () -> JobDefinitions.findIdentical(batch, definition),
+                "look up the job definition " + definition.jobDefinitionName()), SUBMIT_THREADS);
         String definitionArn;
         try {
             aws(() -> checkQueue(), "check the job queue " + settings.queue());
-            definitionArn = aws(() -> JobDefinitions.register(batch, submission.definition()).arn(),
-                    "register the job definition " + submission.definition().jobDefinitionName());
+            definitionArn = identical.join().orElseGet(() -> aws(() -> batch.registerJobDefinition(definition)
+                    .jobDefinitionArn(), "register the job definition " + definition.jobDefinitionName()));
             upload.join();
         } catch (RuntimeException e) {
+            awaitQuietly(identical);
             awaitQuietly(upload);
             deleteStaged(staging);
             throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
@@ -233,9 +239,9 @@ public final class MpiBatchLauncher implements AutoCloseable {
         }
     }
 
-    private static void awaitQuietly(CompletableFuture<Void> upload) {
+    private static void awaitQuietly(CompletableFuture<?> work) {
         try {
-            upload.join();
+            work.join();
         } catch (CompletionException | java.util.concurrent.CancellationException e) {
             // its own failure is not the one to report: the first one is
         }

@@ -106,22 +106,6 @@ public final class JobDefinitions {
         return Optional.empty();
     }
 
-    /** Registers the definition unless an identical one is active; returns its ARN and whether it is new. */
-    public static Registration register(BatchClient batch, RegisterJobDefinitionRequest request) {
-        Optional<String> existing = findIdentical(batch, request);
-        if (existing.isPresent()) {
-            return new Registration(existing.get(), false);
-        }
-        return new Registration(batch.registerJobDefinition(request).jobDefinitionArn(), true);
-    }
-
-    /**
-     * @param arn        the job definition's ARN
-     * @param registered whether this call registered it
-     */
-    public record Registration(String arn, boolean registered) {
-    }
-
     /**
      * The content hash, leaving out the node count: every submit overrides it (the node range is open-ended), so
      * one revision serves every size of the same job.
