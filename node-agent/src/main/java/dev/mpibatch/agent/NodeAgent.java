@@ -16,6 +16,8 @@ import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mpibatch.agent.liveness.BeaconWatch;
+import dev.mpibatch.agent.liveness.MainBeacon;
 import dev.mpibatch.agent.mpi.MpiCluster;
 import dev.mpibatch.agent.mpi.MpiDriver;
 import dev.mpibatch.agent.mpi.MpiDrivers;
@@ -131,15 +133,18 @@ public final class NodeAgent {
         rendezvous.register(keys.self());
         NodeBundle bundle = rendezvous.awaitBundle(formation);
         ClusterFiles files = keys.install(bundle);
-        try (SshdProcess sshd = startSshd(keys, files)) {
+        try (SshdProcess sshd = startSshd(keys, files);
+             BeaconWatch main = BeaconWatch.connect(bundle.mainAddress(), bundle.beaconPort(),
+                     BeaconWatch.READ_TIMEOUT)) {
+            // Connected before acknowledging: once the cluster is formed, the main node counts every worker.
             rendezvous.acknowledge();
             LOG.info("ready: certificates installed, serving until the main node is done");
             // From here the worker only serves sshd and waits: give the start-up's garbage (keys, parsing, clients)
             // back to the workload sharing this node (the entrypoint's heap options shrink the heap on a full GC).
             System.gc();
-            Optional<DoneRecord> done = rendezvous.awaitDone(new MainLiveness(bundle.mainAddress(), bundle.mainPort()),
-                    spec.timeouts().mainLease());
+            Optional<DoneRecord> done = rendezvous.awaitDone(main, spec.timeouts().mainLease());
             sshd.close();
+            main.close(); // tells the main node this worker has left
             if (done.isPresent()) {
                 LOG.info("main node finished with exit code {} ({}): exiting", done.get().exitCode(), done.get().reason());
             } else {
@@ -164,6 +169,7 @@ public final class NodeAgent {
             Instant start = clock.instant();
             Roster roster = null;
             SshdProcess sshd = null;
+            MainBeacon beacon = null;
             int exitCode;
             String reason;
             try {
@@ -173,7 +179,10 @@ public final class NodeAgent {
                 ClusterAuthority authority = new ClusterAuthority(roster, Users.name(), clock.instant(),
                         certificateValidity());
                 int mainIndex = settings.node().index();
-                ClusterFiles files = keys.install(rendezvous.publishBundles(i -> authority.bundleFor(i, mainIndex)));
+                beacon = MainBeacon.start(address.address(), 0, MainBeacon.HEARTBEAT);
+                int beaconPort = beacon.port();
+                ClusterFiles files = keys.install(rendezvous.publishBundles(
+                        i -> authority.bundleFor(i, mainIndex, beaconPort)));
                 sshd = startSshd(keys, files);
                 rendezvous.acknowledge();
                 rendezvous.awaitReady(remaining(formation, start));
@@ -198,23 +207,25 @@ public final class NodeAgent {
                 LOG.error("{}", reason);
                 LOG.debug("failure", e);
             }
-            finish(new DoneRecord(exitCode, reason), roster, sshd);
+            finish(new DoneRecord(exitCode, reason), sshd, beacon);
             return exitCode;
         }
 
-        private void finish(DoneRecord done, Roster roster, SshdProcess sshd) {
+        private void finish(DoneRecord done, SshdProcess sshd, MainBeacon beacon) {
             try {
                 rendezvous.publishDone(done);
             } catch (RuntimeException e) {
                 LOG.warn("could not publish the result to {}: {}", store.describe(), e.getMessage());
             }
-            // Closing our sshd tells workers at once that we are gone; then give them time to see done.json
-            // before the rendezvous objects disappear.
             if (sshd != null) {
                 sshd.close();
             }
-            if (roster != null) {
-                awaitWorkersGone(roster);
+            // Releasing the beacon tells workers at once that we are done; then give them time to see done.json
+            // before the rendezvous objects disappear.
+            if (beacon != null) {
+                try (beacon) {
+                    awaitWorkersGone(beacon);
+                }
             } else if (settings.node().numNodes() > 1) {
                 // Workers waiting for a roster look for done.json every few seconds: let them read why we gave up.
                 pause(FORMATION_FAILURE_NOTICE);
@@ -230,20 +241,17 @@ public final class NodeAgent {
             }
         }
 
-        private void awaitWorkersGone(Roster roster) {
+        /** Workers close their beacon connection as they exit, after reading done.json. */
+        private void awaitWorkersGone(MainBeacon beacon) {
             Instant deadline = clock.instant().plus(WORKER_EXIT_WAIT);
-            for (NodeRecord worker : roster.nodes()) {
-                if (worker.index() == settings.node().index()) {
-                    continue;
+            beacon.release();
+            while (beacon.connections() > 0) {
+                if (clock.instant().isAfter(deadline)) {
+                    LOG.warn("{} workers still connected after {}; cleaning up anyway", beacon.connections(),
+                            DurationText.format(WORKER_EXIT_WAIT));
+                    return;
                 }
-                while (MainLiveness.accepts(worker.address(), worker.sshPort())) {
-                    if (clock.instant().isAfter(deadline)) {
-                        LOG.warn("node {} still serving after {}; cleaning up anyway", worker.index(),
-                                DurationText.format(WORKER_EXIT_WAIT));
-                        return;
-                    }
-                    pause(Duration.ofMillis(200));
-                }
+                pause(Duration.ofMillis(200));
             }
         }
     }

@@ -94,7 +94,7 @@ final class SimulatedFormation {
             Roster roster = rendezvous.gatherRoster(TIMEOUT);
             mainMarks[0] = System.nanoTime();
             ClusterAuthority authority = new ClusterAuthority(roster, "root", Instant.now(), Duration.ofHours(1));
-            bundle = rendezvous.publishBundles(i -> authority.bundleFor(i, 0));
+            bundle = rendezvous.publishBundles(i -> authority.bundleFor(i, 0, 2223));
             mainMarks[1] = System.nanoTime();
         } else {
             bundle = rendezvous.awaitBundle(TIMEOUT);

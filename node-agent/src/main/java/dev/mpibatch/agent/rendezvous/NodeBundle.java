@@ -17,12 +17,12 @@ import java.util.Objects;
  * @param userCertificate      the node's user key, certified for logging in as {@code user}
  * @param user                 the login user on every node
  * @param mainAddress          the main node's address
- * @param mainPort             the main node's ssh port
+ * @param beaconPort           the port of the main node's liveness beacon ({@code MainBeacon})
  * @param sshPort              the port every node's sshd listens on, 0 when they differ (see {@code ports})
  * @param ports                address to port of every node, only when the ports differ (loopback clusters)
  */
 public record NodeBundle(String jobId, int attempt, int index, String certificateAuthority, String hostCertificate,
-                         String userCertificate, String user, String mainAddress, int mainPort, int sshPort,
+                         String userCertificate, String user, String mainAddress, int beaconPort, int sshPort,
                          Map<String, Integer> ports) {
     public NodeBundle {
         Objects.requireNonNull(jobId, "jobId");

@@ -61,11 +61,11 @@ public final class RecordCodec {
         checkKey(key, "certificate authority", bundle.certificateAuthority());
         checkCertificate(key, "host certificate", bundle.hostCertificate());
         checkCertificate(key, "user certificate", bundle.userCertificate());
-        if (!IPV4.matcher(bundle.mainAddress()).matches() || !validPort(bundle.mainPort())
+        if (!IPV4.matcher(bundle.mainAddress()).matches() || !validPort(bundle.beaconPort())
                 || (bundle.sshPort() != 0 && !validPort(bundle.sshPort()))
                 || (bundle.sshPort() == 0) == bundle.ports().isEmpty()) {
-            throw invalid(key, "names the main node at '" + bundle.mainAddress() + "' port " + bundle.mainPort()
-                    + " with ssh port " + bundle.sshPort() + " and " + bundle.ports().size() + " per-node ports: "
+            throw invalid(key, "names the main node at '" + bundle.mainAddress() + "' beacon port "
+                    + bundle.beaconPort() + " with ssh port " + bundle.sshPort() + " and " + bundle.ports().size() + " per-node ports: "
                     + "expected an IPv4 address, ports 1 to 65535, and per-node ports exactly when sshPort is 0");
         }
         if (!USER.matcher(bundle.user()).matches()) {

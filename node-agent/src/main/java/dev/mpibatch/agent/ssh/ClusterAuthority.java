@@ -50,14 +50,18 @@ public final class ClusterAuthority {
         }
     }
 
-    /** The bundle for node {@code index}: the authority's key and the node's two fresh certificates. */
-    public NodeBundle bundleFor(int index, int mainIndex) {
+    /**
+     * The bundle for node {@code index}: the authority's key and the node's two fresh certificates.
+     *
+     * @param beaconPort the port of the main node's liveness beacon, where workers learn that it is gone
+     */
+    public NodeBundle bundleFor(int index, int mainIndex, int beaconPort) {
         NodeRecord node = roster.node(index);
         NodeRecord main = roster.node(mainIndex);
         String id = roster.jobId() + " attempt " + roster.attempt() + " node " + index;
         return new NodeBundle(roster.jobId(), roster.attempt(), index, ca.publicKeyLine(),
                 ca.signHost(node.hostKey(), node.address(), id + " host", validAfter, validBefore),
                 ca.signUser(node.userKey(), user, id + " user", validAfter, validBefore),
-                user, main.address(), main.sshPort(), sshPort, ports);
+                user, main.address(), beaconPort, sshPort, ports);
     }
 }

@@ -37,7 +37,7 @@ class RendezvousTest {
     }
 
     private static NodeBundle bundle(ClusterAuthority authority, int index) {
-        return authority.bundleFor(index, 0);
+        return authority.bundleFor(index, 0, 2223);
     }
 
     private static ClusterAuthority authority(Roster roster) {
@@ -158,7 +158,7 @@ class RendezvousTest {
         Roster roster = new Roster(JOB, 1, java.util.stream.IntStream.range(0, n).mapToObj(i -> i == 7 ? record(7)
                 : new NodeRecord(JOB, 1, i, "10.0." + (i / 250) + "." + (i % 250 + 2), 2222, 2, "h", key('A'),
                         key('a'), "t")).toList());
-        NodeBundle bundle = authority(roster).bundleFor(7, 0);
+        NodeBundle bundle = authority(roster).bundleFor(7, 0, 2223);
         time.onSleep(() -> {
             if (time.elapsed().compareTo(Duration.ofMillis(1500)) >= 0) {
                 store.objects.putIfAbsent("bundles/7.json", RecordCodec.write(bundle));
@@ -177,7 +177,7 @@ class RendezvousTest {
         Rendezvous worker = node(1, 8);
         worker.register(record(1));
         store.put("bundles/1.json", RecordCodec.write(authority(new Roster(JOB, 1,
-                java.util.stream.IntStream.range(0, 8).mapToObj(RendezvousTest::record).toList())).bundleFor(1, 0)));
+                java.util.stream.IntStream.range(0, 8).mapToObj(RendezvousTest::record).toList())).bundleFor(1, 0, 2223)));
 
         worker.awaitBundle(Duration.ofSeconds(10));
 
@@ -189,7 +189,7 @@ class RendezvousTest {
         Rendezvous worker = node(1, 3);
         worker.register(record(1));
         Roster roster = new Roster(JOB, 1, List.of(record(0), record(1), record(2)));
-        store.put("bundles/1.json", RecordCodec.write(authority(roster).bundleFor(2, 0)));
+        store.put("bundles/1.json", RecordCodec.write(authority(roster).bundleFor(2, 0, 2223)));
 
         assertThatThrownBy(() -> worker.awaitBundle(Duration.ofSeconds(5)))
                 .hasMessageContaining("rendezvous record bundles/1.json is for job job-1 attempt 1 node 2, not job job-1 attempt 1 node 1");

@@ -165,7 +165,7 @@ class S3RendezvousIT {
             if (index == 0) {
                 roster = rendezvous.gatherRoster(Duration.ofSeconds(60));
                 ClusterAuthority authority = new ClusterAuthority(roster, "root", Instant.now(), Duration.ofHours(1));
-                bundle = rendezvous.publishBundles(i -> authority.bundleFor(i, 0));
+                bundle = rendezvous.publishBundles(i -> authority.bundleFor(i, 0, 2223));
             } else {
                 bundle = rendezvous.awaitBundle(Duration.ofSeconds(60));
             }

@@ -60,7 +60,7 @@ class ClusterConfigTest {
     @Test
     void install_writesOneCertAuthorityLineTheCertificatesAndAStrictClientConfig() throws Exception {
         Roster roster = roster(2222, 2222);
-        NodeBundle bundle = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(1, 0);
+        NodeBundle bundle = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(1, 0, 2223);
 
         ClusterFiles files = ClusterFiles.install(dir, bundle, roster.node(1), user, host);
 
@@ -85,7 +85,7 @@ class ClusterConfigTest {
     @Test
     void install_whenPortsDiffer_namesEachNodesPort() throws Exception {
         Roster roster = roster(40000, 40001);
-        NodeBundle bundle = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(1, 0);
+        NodeBundle bundle = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(1, 0, 2223);
 
         ClusterFiles files = ClusterFiles.install(dir, bundle, roster.node(1), user, host);
 
@@ -96,9 +96,9 @@ class ClusterConfigTest {
     @Test
     void install_whenTheCertificatesAreForAnotherNodesKeys_refusesThem() {
         Roster roster = roster(2222, 2222);
-        NodeBundle forNode0 = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(0, 0);
+        NodeBundle forNode0 = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(0, 0, 2223);
         NodeBundle mislabelled = new NodeBundle("job", 1, 1, forNode0.certificateAuthority(), forNode0.hostCertificate(),
-                forNode0.userCertificate(), "root", "10.0.0.2", 2222, 2222, java.util.Map.of());
+                forNode0.userCertificate(), "root", "10.0.0.2", 2223, 2222, java.util.Map.of());
 
         assertThatThrownBy(() -> ClusterFiles.install(dir, mislabelled, roster.node(1), user, host))
                 .hasMessageContaining("do two agents claim index 1?");
@@ -107,10 +107,10 @@ class ClusterConfigTest {
     @Test
     void install_whenAnotherAuthoritySignedTheCertificates_refusesThem() {
         Roster roster = roster(2222, 2222);
-        NodeBundle genuine = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(1, 0);
-        NodeBundle otherCa = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(1, 0);
+        NodeBundle genuine = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(1, 0, 2223);
+        NodeBundle otherCa = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(1, 0, 2223);
         NodeBundle mixed = new NodeBundle("job", 1, 1, otherCa.certificateAuthority(), genuine.hostCertificate(),
-                genuine.userCertificate(), "root", "10.0.0.2", 2222, 2222, java.util.Map.of());
+                genuine.userCertificate(), "root", "10.0.0.2", 2223, 2222, java.util.Map.of());
 
         assertThatThrownBy(() -> ClusterFiles.install(dir, mixed, roster.node(1), user, host))
                 .hasMessageContaining("not signed by the bundle's certificate authority");
@@ -119,7 +119,7 @@ class ClusterConfigTest {
     @Test
     void clusterAuthority_signsForTheJobsDurationWithAClockSkewMargin() {
         Roster roster = roster(2222, 2222);
-        NodeBundle bundle = new ClusterAuthority(roster, "alice", NOW, Duration.ofHours(3)).bundleFor(1, 0);
+        NodeBundle bundle = new ClusterAuthority(roster, "alice", NOW, Duration.ofHours(3)).bundleFor(1, 0, 2223);
 
         SshCertificate hostCert = SshCertificate.parse(bundle.hostCertificate());
         SshCertificate userCert = SshCertificate.parse(bundle.userCertificate());

@@ -54,7 +54,7 @@ class SshIT {
                 new NodeRecord("job", 1, 0, "127.0.0.2", 1, 1, "main", mainUser.publicKeyLine(), mainHost.publicKeyLine(), "t"),
                 new NodeRecord("job", 1, 1, "127.0.0.1", port, 1, "other", user.publicKeyLine(), host.publicKeyLine(), "t")));
         authority = new ClusterAuthority(roster, "root", Instant.now(), Duration.ofHours(1));
-        files = ClusterFiles.install(state, authority.bundleFor(1, 0), roster.node(1), user, host);
+        files = ClusterFiles.install(state, authority.bundleFor(1, 0, 2223), roster.node(1), user, host);
         BroadcastRelay.install(state);
         servers.add(startSshd(state, host, port, files));
     }
@@ -130,7 +130,7 @@ class SshIT {
                 otherHost.publicKeyLine(), "t");
         Roster otherRoster = new Roster("job", 1, List.of(roster.node(0), self));
         ClusterFiles foreign = ClusterFiles.install(otherDir,
-                new ClusterAuthority(otherRoster, "root", Instant.now(), Duration.ofHours(1)).bundleFor(1, 0), self,
+                new ClusterAuthority(otherRoster, "root", Instant.now(), Duration.ofHours(1)).bundleFor(1, 0, 2223), self,
                 otherUser, otherHost);
         // Trust our sshd's host certificate, so that only the user certificate is in question.
         Files.copy(files.knownHosts(), foreign.knownHosts(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
