@@ -12,6 +12,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.mpibatch.agent.ssh.Ed25519Key;
+
 /**
  * The private keys a run's nodes left in their state directories, and every way their secret bytes could show up
  * in text: the key files' base64 body, the raw 32-byte Ed25519 seed, its base64 (at each of the three alignments a
@@ -29,7 +31,7 @@ final class PrivateKeys {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String text = Files.readString(file, StandardCharsets.ISO_8859_1);
-                if (text.contains("-----BEGIN OPENSSH PRIVATE KEY-----")) {
+                if (text.contains(Ed25519Key.PEM_BEGIN)) {
                     seeds.add(seed(text));
                 }
             }

@@ -194,12 +194,12 @@ class S3FaultProxyTest {
     void recordsTheDecodedBodyOfEveryWrite() throws Exception {
         try (S3FaultProxy proxy = proxy().recordBodies(true).start(); S3Client client = client(proxy, 1)) {
             client.putObject(b -> b.bucket(BUCKET).key("recorded/secret.txt"),
-                    RequestBody.fromString("BEGIN OPENSSH PRIVATE KEY"));
+                    RequestBody.fromString("a recorded body"));
             client.getObjectAsBytes(b -> b.bucket(BUCKET).key("recorded/secret.txt"));
             assertThat(proxy.stats().writes()).singleElement().satisfies(w -> {
                 assertThat(w.method()).isEqualTo("PUT");
                 assertThat(w.target()).startsWith("/" + BUCKET + "/recorded/secret.txt");
-                assertThat(w.text()).isEqualTo("BEGIN OPENSSH PRIVATE KEY");
+                assertThat(w.text()).isEqualTo("a recorded body");
             });
         }
     }

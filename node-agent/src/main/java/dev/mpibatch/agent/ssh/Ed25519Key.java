@@ -19,6 +19,9 @@ public final class Ed25519Key {
     static final String TYPE = "ssh-ed25519";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int PEM_LINE = 70;
+    /** The first line of an OpenSSH private key file: what scanners for leaked keys look for. */
+    public static final String PEM_BEGIN = "-----BEGIN OPENSSH PRIVATE KEY-----";
+    private static final String PEM_END = "-----END OPENSSH PRIVATE KEY-----";
 
     private final byte[] seed;
     private final byte[] publicKey;
@@ -87,11 +90,11 @@ public final class Ed25519Key {
                 .string(publicBlob()).string(inner.bytes()).bytes();
         Arrays.fill(secret, (byte) 0);
         String base64 = Base64.getEncoder().encodeToString(body);
-        StringBuilder pem = new StringBuilder("-----BEGIN OPENSSH PRIVATE KEY-----\n");
+        StringBuilder pem = new StringBuilder(PEM_BEGIN).append('\n');
         for (int i = 0; i < base64.length(); i += PEM_LINE) {
             pem.append(base64, i, Math.min(base64.length(), i + PEM_LINE)).append('\n');
         }
-        return pem.append("-----END OPENSSH PRIVATE KEY-----\n").toString();
+        return pem.append(PEM_END).append('\n').toString();
     }
 
     @Override

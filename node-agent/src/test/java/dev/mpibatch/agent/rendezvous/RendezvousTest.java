@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.mpibatch.agent.NodeEnvironment;
 import dev.mpibatch.agent.ssh.ClusterAuthority;
+import dev.mpibatch.agent.ssh.Ed25519Key;
 import dev.mpibatch.agent.ssh.SshCertificate;
 
 class RendezvousTest {
@@ -230,7 +231,7 @@ class RendezvousTest {
                 .hasMessageContaining("rendezvous record nodes/1.json is malformed");
 
         NodeRecord leaking = new NodeRecord(JOB, 1, 1, "10.0.0.3", 2222, 2, "h",
-                "-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAA", key('b'), "test");
+                Ed25519Key.PEM_BEGIN + " b3BlbnNzaC1rZXktdjEAAAAA", key('b'), "test");
         store.put("nodes/1.json", RecordCodec.write(leaking));
         assertThatThrownBy(() -> main.gatherRoster(Duration.ofSeconds(5)))
                 .hasMessageContaining("carries private key material");
