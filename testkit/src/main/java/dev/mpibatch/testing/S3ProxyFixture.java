@@ -57,6 +57,13 @@ public final class S3ProxyFixture implements AutoCloseable {
         return new S3ProxyFixture("127.0.0.1", "127.0.0.1");
     }
 
+    /** An S3 server on 127.0.0.1 with {@code bucket} already created, for a test class's shared server. */
+    public static S3ProxyFixture startWithBucket(String bucket) throws Exception {
+        S3ProxyFixture s3 = start();
+        s3.createBucket(bucket);
+        return s3;
+    }
+
     /** An S3 server on every address of this machine: namespace hosts reach it through their bridge. */
     public static S3ProxyFixture startOnAllAddresses() throws Exception {
         return new S3ProxyFixture("0.0.0.0", "127.0.0.1");

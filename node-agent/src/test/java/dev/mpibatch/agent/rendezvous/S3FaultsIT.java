@@ -29,8 +29,7 @@ class S3FaultsIT {
 
     @BeforeAll
     static void startS3() throws Exception {
-        s3 = S3ProxyFixture.start();
-        s3.createBucket(BUCKET);
+        s3 = S3ProxyFixture.startWithBucket(BUCKET);
     }
 
     @AfterAll
