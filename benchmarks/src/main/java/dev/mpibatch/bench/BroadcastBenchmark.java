@@ -1,7 +1,5 @@
 package dev.mpibatch.bench;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,9 +92,7 @@ final class BroadcastBenchmark implements Benchmark {
     }
 
     private static Path job(Path dir, int nodes, List<Integer> sizes, int runs) throws Exception {
-        try (InputStream script = BroadcastBenchmark.class.getResourceAsStream("broadcast-bench.sh")) {
-            Files.write(dir.resolve("bench.sh"), script.readAllBytes());
-        }
+        LocalJob.writeScript("broadcast-bench.sh", dir.resolve("bench.sh"));
         List<String> steps = new ArrayList<>();
         for (int size : sizes) {
             steps.add("- sh: sh bench.sh make " + size);

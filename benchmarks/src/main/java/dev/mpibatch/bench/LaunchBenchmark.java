@@ -1,6 +1,5 @@
 package dev.mpibatch.bench;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,9 +27,7 @@ final class LaunchBenchmark implements Benchmark {
         int nodes = options.quick() ? 4 : 8;
         int rounds = options.runs(2);
         Path dir = options.workDir();
-        try (InputStream script = LaunchBenchmark.class.getResourceAsStream("launch-bench.sh")) {
-            Files.write(dir.resolve("launch.sh"), script.readAllBytes());
-        }
+        LocalJob.writeScript("launch-bench.sh", dir.resolve("launch.sh"));
         Files.copy(options.repoRoot().resolve("examples/c-hello/hello.c"), dir.resolve("hello.c"));
         List<String> steps = new ArrayList<>(List.of(
                 "- cc: [-O2, -o, hello, hello.c]",

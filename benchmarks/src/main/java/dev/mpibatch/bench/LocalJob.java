@@ -1,6 +1,8 @@
 package dev.mpibatch.bench;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,9 +65,15 @@ final class LocalJob {
         return job;
     }
 
-    /** A YAML single-quoted scalar for a shell command. */
-    static String quoted(String command) {
-        return "'" + command.replace("'", "''") + "'";
+    /** Writes the benchmark script {@code resource} (next to these classes) to {@code target}, for a job to stage. */
+    static void writeScript(String resource, Path target) throws IOException {
+        try (InputStream script = LocalJob.class.getResourceAsStream(resource)) {
+            if (script == null) {
+                throw new IllegalStateException("benchmark script " + resource + " is missing from the classpath: "
+                        + "rebuild the benchmarks module");
+            }
+            Files.write(target, script.readAllBytes());
+        }
     }
 
     /** What one run printed. */
