@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -48,7 +47,7 @@ class BroadcastIT {
                 assertThat(names(copy.getParent())).containsExactly("payload.bin");
             }
         } finally {
-            deleteTree(root);
+            LocalRun.deleteTree(root);
         }
         Leftovers.assertNone(run.runId());
     }
@@ -79,7 +78,7 @@ class BroadcastIT {
                 }
             }
         } finally {
-            deleteTree(root);
+            LocalRun.deleteTree(root);
         }
         Leftovers.assertNone(run.runId());
     }
@@ -127,7 +126,7 @@ class BroadcastIT {
                                 && l.contains("rate 50Mbit"));
             }
         } finally {
-            deleteTree(Path.of("/run/mpi-batch/local-" + id));
+            LocalRun.deleteTree(Path.of("/run/mpi-batch/local-" + id));
         }
     }
 
@@ -148,17 +147,6 @@ class BroadcastIT {
     private static List<String> names(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).toList();
-        }
-    }
-
-    private static void deleteTree(Path root) throws Exception {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }
