@@ -55,9 +55,7 @@ class InterruptIT {
     @ParameterizedTest(name = "SIG{1} during {0}")
     @MethodSource("phasesAndSignals")
     void signal_removesNamespacesProcessesAndFiles(Phase phase, String signal) throws Exception {
-        Requirements.requireNamespaces();
-        Requirements.requireSshd();
-        Requirements.requireOpenMpi();
+        LocalRun.requireNamespaceCluster();
         Path cliJar = Path.of(System.getProperty("mpiBatch.cliJar", "target/mpi-batch.jar"));
         Requirements.require(Files.isRegularFile(cliJar), "the CLI jar (mvn package) at " + cliJar);
         List<String> lines = new ArrayList<>(List.of("name: interrupted", "slotsPerNode: 1"));
