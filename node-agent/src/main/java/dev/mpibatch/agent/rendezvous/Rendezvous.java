@@ -27,7 +27,7 @@ import dev.mpibatch.agent.NodeEnvironment;
  */
 public final class Rendezvous {
     private static final Logger LOG = LoggerFactory.getLogger(Rendezvous.class);
-    /** Long jobs: a worker looks for done.json at most this often, and relies on the main node's sshd in between. */
+    /** Long jobs: a worker looks for done.json at most this often, and relies on the main node's beacon in between. */
     private static final Duration DONE_POLL_MAX = Duration.ofSeconds(30);
     private static final Duration LIVENESS_CHECK = Duration.ofSeconds(1);
     /** While waiting for its bundle, how often a worker looks whether the main node gave up. */
@@ -120,8 +120,8 @@ public final class Rendezvous {
     private void refuseDuplicateClaims(List<String> keys) {
         for (String key : keys) {
             if (RendezvousKeys.isDuplicate(key)) {
-                String claimed = key.substring(0, key.indexOf(".json") + ".json".length());
-                String index = claimed.substring(RendezvousKeys.NODES_PREFIX.length(), claimed.length() - ".json".length());
+                String claimed = RendezvousKeys.claimedBy(key);
+                String index = present(List.of(claimed), RendezvousKeys.NODES_PREFIX, ".json").first().toString();
                 String second = store.get(key).map(json -> {
                     try {
                         NodeRecord r = RecordCodec.readNode(json, claimed, node.jobId(), node.attempt());

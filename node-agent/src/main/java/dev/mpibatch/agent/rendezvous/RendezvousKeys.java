@@ -35,6 +35,11 @@ public final class RendezvousKeys {
         return key.startsWith(NODES_PREFIX) && key.contains(DUPLICATE_MARK);
     }
 
+    /** The record key a {@link #duplicate(int, String)} claim was made for, e.g. {@code nodes/3.json}. */
+    public static String claimedBy(String duplicateKey) {
+        return duplicateKey.substring(0, duplicateKey.indexOf(DUPLICATE_MARK));
+    }
+
     public static String bundle(int index) {
         return BUNDLES_PREFIX + index + ".json";
     }
