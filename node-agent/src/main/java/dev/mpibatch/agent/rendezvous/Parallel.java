@@ -3,9 +3,10 @@ package dev.mpibatch.agent.rendezvous;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
@@ -14,8 +15,24 @@ import java.util.function.IntFunction;
  */
 final class Parallel {
     static final int MAX_IN_FLIGHT = 64;
+    /**
+     * One pool for every call: the main node calls this at each look at {@code nodes/}, and a pool per call would make
+     * and drop up to 64 threads each time. Idle threads end after a few seconds, so an idle agent keeps none.
+     */
+    private static final ThreadPoolExecutor POOL = pool();
 
     private Parallel() {
+    }
+
+    private static ThreadPoolExecutor pool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_IN_FLIGHT, MAX_IN_FLIGHT, 5, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread thread = new Thread(r, "rendezvous-request");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** {@code task} applied to every index, results in the same order; the first failure is rethrown. */
@@ -23,15 +40,10 @@ final class Parallel {
         if (indices.size() <= 1) {
             return indices.stream().map(task::apply).toList();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(indices.size(), MAX_IN_FLIGHT), r -> {
-            Thread thread = new Thread(r, "rendezvous-request");
-            thread.setDaemon(true);
-            return thread;
-        });
+        List<Future<T>> futures = new ArrayList<>();
         try {
-            List<Future<T>> futures = new ArrayList<>();
             for (int index : indices) {
-                futures.add(pool.submit(() -> task.apply(index)));
+                futures.add(POOL.submit(() -> task.apply(index)));
             }
             List<T> results = new ArrayList<>();
             for (Future<T> future : futures) {
@@ -47,7 +59,8 @@ final class Parallel {
             Thread.currentThread().interrupt();
             throw new RendezvousException("interrupted during parallel rendezvous requests", e);
         } finally {
-            pool.shutdownNow();
+            // After a failure, or an interrupt, the rest is not wanted: a no-op for futures already done.
+            futures.forEach(future -> future.cancel(true));
         }
     }
 }
