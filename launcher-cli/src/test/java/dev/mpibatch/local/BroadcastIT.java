@@ -2,7 +2,6 @@ package dev.mpibatch.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -85,14 +84,7 @@ class BroadcastIT {
 
     @Test
     void linkRate_capsBothEndsOfEveryHostsLink() throws Exception {
-        Path job = temp.resolve("tc.yaml");
-        Files.writeString(job, String.join("\n",
-                "name: tc",
-                "nodes: 2",
-                "slotsPerNode: 1",
-                "steps:",
-                "  - sh: tc qdisc show dev eth0 && sleep 2",
-                ""), StandardCharsets.UTF_8);
+        Path job = LocalRun.writeJob(temp.resolve("tc.yaml"), "tc", 2, "steps:", "  - sh: tc qdisc show dev eth0 && sleep 2");
 
         // The bridge ends live in this machine's namespace: watch them while the job runs.
         java.util.Set<String> bridgeSide = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -131,17 +123,11 @@ class BroadcastIT {
     }
 
     private Path job(String name, String prepare) throws Exception {
-        Path job = temp.resolve(name + ".yaml");
-        Files.writeString(job, String.join("\n",
-                "name: " + name,
-                "nodes: 4",
-                "slotsPerNode: 1",
+        return LocalRun.writeJob(temp.resolve(name + ".yaml"), name, 4,
                 "steps:",
                 "  - sh: '" + prepare.replace("'", "''") + "'",
                 "  - broadcast: [data/payload.bin]",
-                "  - sh: echo after the broadcast",
-                ""), StandardCharsets.UTF_8);
-        return job;
+                "  - sh: echo after the broadcast");
     }
 
     private static List<String> names(Path dir) throws Exception {

@@ -3,7 +3,6 @@ package dev.mpibatch.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,9 +36,7 @@ class FaultsIT {
     }
 
     private Path job(String name, String... lines) throws Exception {
-        List<String> all = new ArrayList<>(List.of("name: faults", "nodes: 3", "slotsPerNode: 1"));
-        all.addAll(List.of(lines));
-        return Files.writeString(temp.resolve(name), String.join("\n", all) + "\n");
+        return LocalRun.writeJob(temp.resolve(name), "faults", 3, lines);
     }
 
     @Test

@@ -2,8 +2,6 @@ package dev.mpibatch.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +37,9 @@ class LiteralArgvIT {
             args.append(", \"").append(arg.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
         }
         args.append(']');
-        Path job = Files.writeString(temp.resolve("argv.yaml"), String.join("\n",
-                "name: argv", "nodes: 2", "slotsPerNode: 1", "steps:",
+        Path job = LocalRun.writeJob(temp.resolve("argv.yaml"), "argv", 2, "steps:",
                 "  - exec: {program: printf, programArgs: " + args + "}",
-                "  - run: {program: printf, programArgs: " + args + "}", ""), StandardCharsets.UTF_8);
+                "  - run: {program: printf, programArgs: " + args + "}");
 
         LocalRun run = LocalRun.run(Map.of(), "local", job.toString());
 

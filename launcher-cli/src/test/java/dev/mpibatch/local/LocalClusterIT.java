@@ -2,7 +2,6 @@ package dev.mpibatch.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -103,16 +102,11 @@ class LocalClusterIT {
 
     @Test
     void stepFails_exitCodeIsTheStepsAndNothingIsLeft() throws Exception {
-        Path job = temp.resolve("fails.yaml");
-        Files.writeString(job, String.join("\n",
-                "name: fails",
-                "nodes: 2",
-                "slotsPerNode: 1",
+        Path job = LocalRun.writeJob(temp.resolve("fails.yaml"), "fails", 2,
                 "steps:",
                 "  - sh: echo before the failure",
                 "  - exec: {program: sh, programArgs: [-c, 'exit 3']}",
-                "  - sh: echo never printed",
-                ""), StandardCharsets.UTF_8);
+                "  - sh: echo never printed");
 
         LocalRun run = LocalRun.run(Map.of(), "local", job.toString());
 

@@ -98,6 +98,13 @@ record LocalRun(int exitCode, String out, String err) {
         return m.group(1);
     }
 
+    /** Writes a job file: its name, {@code nodes} with one slot each, then {@code lines} as they are. */
+    static Path writeJob(Path file, String name, int nodes, String... lines) throws java.io.IOException {
+        List<String> all = new ArrayList<>(List.of("name: " + name, "nodes: " + nodes, "slotsPerNode: 1"));
+        all.addAll(List.of(lines));
+        return java.nio.file.Files.writeString(file, String.join("\n", all) + "\n", StandardCharsets.UTF_8);
+    }
+
     /** What an end-to-end run on namespace hosts needs: skipped with the reason here, a failure in CI. */
     static void requireNamespaceCluster() {
         dev.mpibatch.testing.Requirements.requireNamespaces();

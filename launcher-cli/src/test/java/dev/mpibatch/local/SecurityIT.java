@@ -93,8 +93,8 @@ class SecurityIT {
     void liveNodes_sshdKeyOnlyOnTheClusterAddress_hostKeysVerified_privateModes_rendezvousDeleted() throws Exception {
         Path dir = Files.createDirectories(temp.resolve("inspect"));
         Files.copy(Path.of(SecurityIT.class.getResource("/security/inspect-node.sh").toURI()), dir.resolve("inspect-node.sh"));
-        Path job = Files.writeString(dir.resolve("job.yaml"), String.join("\n", "name: inspect", "nodes: 2",
-                "slotsPerNode: 1", "files: [inspect-node.sh]", "steps:", "  - sh: sh inspect-node.sh", ""));
+        Path job = LocalRun.writeJob(dir.resolve("job.yaml"), "inspect", 2, "files: [inspect-node.sh]", "steps:",
+                "  - sh: sh inspect-node.sh");
         try (S3ProxyFixture s3 = S3ProxyFixture.startOnAllAddresses();
              S3FaultProxy proxy = recordingProxy(s3)) {
             s3.createBucket("sec");
