@@ -77,11 +77,7 @@ record LocalRun(int exitCode, String out, String err) {
 
         /** The run's id, once it printed it. */
         String runId() {
-            Matcher m = RUN_ID.matcher(printed());
-            if (!m.find()) {
-                throw new AssertionError("no run id in the output:\n" + printed());
-            }
-            return m.group(1);
+            return runIdIn(printed());
         }
 
         LocalRun await(Duration timeout) throws Exception {
@@ -91,9 +87,13 @@ record LocalRun(int exitCode, String out, String err) {
 
     /** The run's id, as it printed it ({@code local-<id>}). */
     String runId() {
-        Matcher m = RUN_ID.matcher(err);
+        return runIdIn(err);
+    }
+
+    private static String runIdIn(String printed) {
+        Matcher m = RUN_ID.matcher(printed);
         if (!m.find()) {
-            throw new AssertionError("no run id in the output:\n" + err);
+            throw new AssertionError("no run id in the output:\n" + printed);
         }
         return m.group(1);
     }
