@@ -3,7 +3,6 @@ package dev.mpibatch.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -96,9 +95,7 @@ class CliFlagsTest {
     void badOption_isAUsageErrorNamingIt_withoutAnyAwsRequest(String commandLine, String fragment) {
         Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", "x", "AWS_SECRET_ACCESS_KEY", "y", "HOME", home.toString(),
                 "XDG_RUNTIME_DIR", home.resolve("runtime").toString(), "PATH", System.getenv("PATH"));
-        List<String> args = new ArrayList<>(List.of(commandLine.split(" ")));
-
-        Cli run = Cli.run(env, List.of(), args.toArray(String[]::new));
+        Cli run = Cli.run(env, List.of(), commandLine.split(" "));
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains(fragment).contains("--help").doesNotContain("Exception");
