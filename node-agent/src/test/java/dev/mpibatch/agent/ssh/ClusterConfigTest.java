@@ -26,6 +26,11 @@ class ClusterConfigTest {
     private SshKeyPair user;
     private SshKeyPair host;
 
+    /** Node {@code index}'s bundle from a new cluster authority: every call makes another CA key. */
+    private static NodeBundle bundle(Roster roster, int index) {
+        return new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(index, 0, 2223);
+    }
+
     private Roster roster(int port0, int port1) {
         user = SshKeys.generate(dir, "id_ed25519", "u1");
         host = SshKeys.generate(dir, "ssh_host_ed25519_key", "h1");
@@ -60,7 +65,7 @@ class ClusterConfigTest {
     @Test
     void install_writesOneCertAuthorityLineTheCertificatesAndAStrictClientConfig() throws Exception {
         Roster roster = roster(2222, 2222);
-        NodeBundle bundle = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(1, 0, 2223);
+        NodeBundle bundle = bundle(roster, 1);
 
         ClusterFiles files = ClusterFiles.install(dir, bundle, roster.node(1), user, host);
 
@@ -85,7 +90,7 @@ class ClusterConfigTest {
     @Test
     void install_whenPortsDiffer_namesEachNodesPort() throws Exception {
         Roster roster = roster(40000, 40001);
-        NodeBundle bundle = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(1, 0, 2223);
+        NodeBundle bundle = bundle(roster, 1);
 
         ClusterFiles files = ClusterFiles.install(dir, bundle, roster.node(1), user, host);
 
@@ -96,7 +101,7 @@ class ClusterConfigTest {
     @Test
     void install_whenTheCertificatesAreForAnotherNodesKeys_refusesThem() {
         Roster roster = roster(2222, 2222);
-        NodeBundle forNode0 = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(0, 0, 2223);
+        NodeBundle forNode0 = bundle(roster, 0);
         NodeBundle mislabelled = new NodeBundle("job", 1, 1, forNode0.certificateAuthority(), forNode0.hostCertificate(),
                 forNode0.userCertificate(), "root", "10.0.0.2", 2223, 2222, java.util.Map.of());
 
@@ -107,8 +112,8 @@ class ClusterConfigTest {
     @Test
     void install_whenAnotherAuthoritySignedTheCertificates_refusesThem() {
         Roster roster = roster(2222, 2222);
-        NodeBundle genuine = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(1, 0, 2223);
-        NodeBundle otherCa = new ClusterAuthority(roster, "root", NOW, Duration.ofHours(1)).bundleFor(1, 0, 2223);
+        NodeBundle genuine = bundle(roster, 1);
+        NodeBundle otherCa = bundle(roster, 1); // a second authority, with a key of its own
         NodeBundle mixed = new NodeBundle("job", 1, 1, otherCa.certificateAuthority(), genuine.hostCertificate(),
                 genuine.userCertificate(), "root", "10.0.0.2", 2223, 2222, java.util.Map.of());
 
