@@ -37,10 +37,6 @@ class RendezvousTest {
         return new Rendezvous(store, new NodeEnvironment(index, 0, n, JOB, 1), time, time, Polling.defaults(), new Random(1));
     }
 
-    private static NodeBundle bundle(ClusterAuthority authority, int index) {
-        return authority.bundleFor(index, 0, 2223);
-    }
-
     private static ClusterAuthority authority(Roster roster) {
         return new ClusterAuthority(roster, "root", Instant.parse("2026-01-01T00:00:00Z"), Duration.ofHours(1));
     }
@@ -55,7 +51,7 @@ class RendezvousTest {
         }
         Roster roster = nodes.get(0).gatherRoster(Duration.ofSeconds(10));
         ClusterAuthority authority = authority(roster);
-        NodeBundle own = nodes.get(0).publishBundles(i -> bundle(authority, i));
+        NodeBundle own = nodes.get(0).publishBundles(i -> authority.bundleFor(i, 0, 2223));
         for (int i = 1; i < n; i++) {
             NodeBundle bundle = nodes.get(i).awaitBundle(Duration.ofSeconds(10));
             assertThat(bundle.index()).isEqualTo(i);
