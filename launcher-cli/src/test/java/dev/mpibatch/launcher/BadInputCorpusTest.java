@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -93,18 +92,13 @@ class BadInputCorpusTest {
         RecordingInterceptor.clear();
     }
 
-    private Map<String, String> environment() {
-        return Map.of("AWS_ACCESS_KEY_ID", "x", "AWS_SECRET_ACCESS_KEY", "y", "HOME", home.toString(),
-                "XDG_RUNTIME_DIR", home.resolve("runtime").toString(), "PATH", System.getenv("PATH"));
-    }
-
     @ParameterizedTest(name = "submit {0}")
     @MethodSource("cases")
     void submit_refusesWithExit2NamingTheProblem_andSendsNothing(Case bad) {
         List<String> tail = new ArrayList<>(List.of("--queue", "q", "--bucket", "bucket-1", "--image", "img:1"));
         tail.addAll(AWS);
 
-        Cli run = Cli.run(environment(), tail, "submit", bad.job().toString());
+        Cli run = Cli.run(Cli.isolatedEnvironment(home), tail, "submit", bad.job().toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains(bad.fragment()).doesNotContain("Exception").doesNotContain("internal error");
@@ -116,7 +110,7 @@ class BadInputCorpusTest {
     @MethodSource("cases")
     void local_refusesWithExit2NamingTheProblem_andCreatesNothing(Case bad) throws IOException {
         // Loopback mode keeps the run's directory under XDG_RUNTIME_DIR, which is this test's own.
-        Cli run = Cli.run(environment(), List.of("--loopback"), "local", bad.job().toString());
+        Cli run = Cli.run(Cli.isolatedEnvironment(home), List.of("--loopback"), "local", bad.job().toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains(bad.fragment()).doesNotContain("Exception").doesNotContain("internal error")
@@ -131,7 +125,7 @@ class BadInputCorpusTest {
     @MethodSource("cases")
     void library_throwsPlanExceptionNamingTheProblem_andSendsNothing(Case bad) {
         AwsClients clients = new AwsClients(Optional.of("us-east-1"), Optional.of("http://127.0.0.1:9"), Optional.empty(),
-                environment());
+                Cli.isolatedEnvironment(home));
         LauncherSettings settings = LauncherSettings.builder().queue("q").image("img:1").bucket("bucket-1").build();
 
         assertThatThrownBy(() -> {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -93,9 +92,7 @@ class CliFlagsTest {
     @ParameterizedTest(name = "mpi-batch {0}")
     @MethodSource("cases")
     void badOption_isAUsageErrorNamingIt_withoutAnyAwsRequest(String commandLine, String fragment) {
-        Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", "x", "AWS_SECRET_ACCESS_KEY", "y", "HOME", home.toString(),
-                "XDG_RUNTIME_DIR", home.resolve("runtime").toString(), "PATH", System.getenv("PATH"));
-        Cli run = Cli.run(env, List.of(), commandLine.split(" "));
+        Cli run = Cli.run(Cli.isolatedEnvironment(home), List.of(), commandLine.split(" "));
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains(fragment).contains("--help").doesNotContain("Exception");
