@@ -18,6 +18,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * A real S3 API server in the test JVM (S3Proxy over an in-memory blob store) that checks SigV4 signatures.
@@ -73,14 +74,22 @@ public final class S3ProxyFixture implements AutoCloseable {
         return "http://" + host + ":" + proxy.getPort();
     }
 
-    /** A client with the fixture's credentials that records the requests it sends. */
-    public S3Client client() {
+    /**
+     * A client builder with the fixture's credentials and region, path-style, for {@code endpoint}: this server's or
+     * that of something in front of it (a fault proxy); tests add their own HTTP and retry settings.
+     */
+    public static S3ClientBuilder clientBuilder(String endpoint) {
         return S3Client.builder()
-                .endpointOverride(URI.create(endpoint()))
+                .endpointOverride(URI.create(endpoint))
                 .forcePathStyle(true)
                 .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClientBuilder(UrlConnectionHttpClient.builder());
+    }
+
+    /** A client with the fixture's credentials that records the requests it sends. */
+    public S3Client client() {
+        return clientBuilder(endpoint())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override
                     public void beforeExecution(Context.BeforeExecution execution, ExecutionAttributes attributes) {

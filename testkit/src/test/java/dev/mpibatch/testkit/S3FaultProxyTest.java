@@ -21,12 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.mpibatch.testing.S3ProxyFixture;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -53,12 +50,7 @@ class S3FaultProxyTest {
 
     /** A client of the proxy; {@code attempts} 1 turns the SDK's retries off. */
     private static S3Client client(S3FaultProxy proxy, int attempts) {
-        return S3Client.builder()
-                .endpointOverride(URI.create(proxy.endpoint()))
-                .forcePathStyle(true)
-                .region(Region.of(S3ProxyFixture.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(S3ProxyFixture.ACCESS_KEY, S3ProxyFixture.SECRET_KEY)))
+        return S3ProxyFixture.clientBuilder(proxy.endpoint())
                 .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
                 .overrideConfiguration(c -> c.retryStrategy(StandardRetryStrategy.builder()
                         .maxAttempts(attempts)
