@@ -39,6 +39,7 @@ final class LocalCommand implements Callable<Integer> {
     String endpointUrl;
     Duration formationTimeout;
     MpiImplementation mpi;
+    LinkRate linkRate;
 
     @Option(names = "--nodes", paramLabel = "N", description = "Number of hosts, 1 to 1000 (overrides the job file's nodes).")
     void nodes(int value) {
@@ -53,11 +54,8 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--subnet", paramLabel = "CIDR", defaultValue = LocalClusterOptions.DEFAULT_SUBNET,
             description = "Private subnet of the namespace hosts (default: ${DEFAULT-VALUE}).")
     void subnet(String cidr) {
-        try {
-            subnet = LocalClusterOptions.checkSubnet(cidr);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(commandSpec.commandLine(), e.getMessage());
-        }
+        // checkSubnet's messages name --subnet themselves.
+        subnet = OptionChecks.parsed(commandSpec, "", cidr, LocalClusterOptions::checkSubnet);
     }
 
     @Option(names = "--rendezvous", paramLabel = "URL", description = "Rendezvous through s3://bucket/prefix instead of a local directory.")
@@ -70,16 +68,12 @@ final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--formation-timeout", paramLabel = "DURATION", description = "Overrides the job file's formation timeout (e.g. 30s, 2m).")
     void formationTimeout(String text) {
-        formationTimeout = text == null ? null : OptionChecks.duration(commandSpec, "--formation-timeout", text);
+        formationTimeout = OptionChecks.duration(commandSpec, "--formation-timeout", text);
     }
 
     @Option(names = "--mpi", paramLabel = "IMPL", description = "MPI implementation: auto, openmpi or mpich (overrides the job file's mpi).")
     void mpi(String text) {
-        try {
-            mpi = text == null ? null : MpiImplementation.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(commandSpec.commandLine(), "--mpi " + e.getMessage());
-        }
+        mpi = OptionChecks.parsed(commandSpec, "--mpi ", text, MpiImplementation::parse);
     }
 
     @Option(names = "--keep", description = "Keep the hosts' directories and the rendezvous afterwards, for inspection.")
@@ -93,7 +87,9 @@ final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--link-rate", paramLabel = "RATE", description = "Cap every namespace host's link in both "
             + "directions (tc tbf), e.g. 200mbit: a real network's bandwidth, for benchmarks.")
-    String linkRate;
+    void linkRate(String text) {
+        linkRate = OptionChecks.parsed(commandSpec, "--link-rate: ", text, LinkRate::parse);
+    }
 
     @Option(names = "--never-start", paramLabel = "NODE", hidden = true, description = "Testing: a host whose agent never starts.")
     List<Integer> neverStart = List.of();
@@ -115,11 +111,7 @@ final class LocalCommand implements Callable<Integer> {
                 Optional.ofNullable(mpi), keep,
                 agentJar(), loopback, new HashSet<>(neverStart), parent.env, parent.out, parent.err);
         if (linkRate != null) {
-            try {
-                options = options.withLinkRate(LinkRate.parse(linkRate));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--link-rate: " + e.getMessage());
-            }
+            options = options.withLinkRate(linkRate);
         }
         return new LocalCluster(options).run();
     }

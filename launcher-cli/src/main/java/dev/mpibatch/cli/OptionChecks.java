@@ -3,6 +3,7 @@ package dev.mpibatch.cli;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.function.Function;
 
 import dev.mpibatch.plan.DurationText;
 import dev.mpibatch.plan.JobSpec;
@@ -49,10 +50,21 @@ final class OptionChecks {
     }
 
     static Duration duration(CommandSpec spec, String option, String text) {
+        return parsed(spec, option + " ", text, DurationText::parse);
+    }
+
+    /**
+     * {@code parser}'s value for {@code text}, or a usage error with {@code prefix} and the parser's message;
+     * {@code null} stays {@code null} (an option left out).
+     */
+    static <T> T parsed(CommandSpec spec, String prefix, String text, Function<String, T> parser) {
+        if (text == null) {
+            return null;
+        }
         try {
-            return DurationText.parse(text);
+            return parser.apply(text);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), option + " " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), prefix + e.getMessage());
         }
     }
 
