@@ -78,9 +78,8 @@ final class HttpHead {
     /** The first value of a header (case-insensitive name), or null. */
     String header(String name) {
         for (String line : headerLines) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
-                return line.substring(colon + 1).trim();
+            if (isNamed(line, name)) {
+                return line.substring(line.indexOf(':') + 1).trim();
             }
         }
         return null;
@@ -89,9 +88,8 @@ final class HttpHead {
     /** Whether a comma-separated header (Connection, Transfer-Encoding, Expect...) lists {@code token}. */
     boolean hasToken(String name, String token) {
         for (String line : headerLines) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
-                for (String value : line.substring(colon + 1).split(",")) {
+            if (isNamed(line, name)) {
+                for (String value : line.substring(line.indexOf(':') + 1).split(",")) {
                     if (value.trim().toLowerCase(Locale.ROOT).equals(token)) {
                         return true;
                     }
@@ -105,12 +103,17 @@ final class HttpHead {
     HttpHead without(String name) {
         List<String> kept = new ArrayList<>();
         for (String line : headerLines) {
-            int colon = line.indexOf(':');
-            if (colon <= 0 || !line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+            if (!isNamed(line, name)) {
                 kept.add(line);
             }
         }
         return new HttpHead(startLine, kept);
+    }
+
+    /** Whether a header line {@code Name: value} is the header {@code name} (names are case-insensitive). */
+    private static boolean isNamed(String line, String name) {
+        int colon = line.indexOf(':');
+        return colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name);
     }
 
     /** The head as it goes on the wire, ending with the empty line. */
