@@ -18,8 +18,10 @@ record ProcessSample(long rssKib, long anonKib, long cpuTicks, long childTicks) 
 
     static ProcessSample of(long pid) throws IOException {
         Path proc = Path.of("/proc", Long.toString(pid));
-        long rss = field(Files.readAllLines(proc.resolve("status")), "VmRSS:");
-        long anon = field(Files.readAllLines(proc.resolve("status")), "RssAnon:");
+        // One read of status: both figures from the same instant, and one file read less per sample.
+        List<String> status = Files.readAllLines(proc.resolve("status"));
+        long rss = field(status, "VmRSS:");
+        long anon = field(status, "RssAnon:");
         String stat = Files.readString(proc.resolve("stat"));
         // Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
         String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
