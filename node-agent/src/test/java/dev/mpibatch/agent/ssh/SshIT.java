@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -79,7 +77,7 @@ class SshIT {
 
     @Test
     void ssh_withClusterCertificates_logsInWithTheHostCertificateVerified() throws Exception {
-        Result result = run("ssh", "-F", files.sshConfig().toString(), "127.0.0.1", "echo", "logged-in");
+        OpenSshTool.Result result = OpenSshTool.run("ssh", "-F", files.sshConfig().toString(), "127.0.0.1", "echo", "logged-in");
 
         assertThat(result.code()).as(result.output()).isZero();
         assertThat(result.output()).contains("logged-in");
@@ -96,7 +94,7 @@ class SshIT {
         int impostorPort = freePort();
         servers.add(startSshd(impostorDir, impostorKey, impostorPort, files));
 
-        Result result = run("ssh", "-F", files.sshConfig().toString(), "-p", String.valueOf(impostorPort), "127.0.0.1",
+        OpenSshTool.Result result = OpenSshTool.run("ssh", "-F", files.sshConfig().toString(), "-p", String.valueOf(impostorPort), "127.0.0.1",
                 "echo", "logged-in");
 
         assertThat(result.code()).isNotZero();
@@ -113,7 +111,7 @@ class SshIT {
     @Test
     void ssh_whenTheHostCertificateNamesAnotherAddress_refusesToConnect() throws Exception {
         // The genuine host, reached under an address its certificate does not name.
-        Result result = run("ssh", "-F", files.sshConfig().toString(), "-o", "HostKeyAlias=10.9.9.9",
+        OpenSshTool.Result result = OpenSshTool.run("ssh", "-F", files.sshConfig().toString(), "-o", "HostKeyAlias=10.9.9.9",
                 "127.0.0.1", "echo", "logged-in");
 
         assertThat(result.code()).isNotZero();
@@ -135,7 +133,7 @@ class SshIT {
         // Trust our sshd's host certificate, so that only the user certificate is in question.
         Files.copy(files.knownHosts(), foreign.knownHosts(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
-        Result result = run("ssh", "-F", foreign.sshConfig().toString(), "127.0.0.1", "echo", "logged-in");
+        OpenSshTool.Result result = OpenSshTool.run("ssh", "-F", foreign.sshConfig().toString(), "127.0.0.1", "echo", "logged-in");
 
         assertThat(result.code()).isNotZero();
         assertThat(result.output()).doesNotContain("logged-in").contains("Permission denied");
@@ -143,7 +141,7 @@ class SshIT {
 
     @Test
     void ssh_passwordLoginIsRefused() throws Exception {
-        Result result = run("ssh", "-F", files.sshConfig().toString(), "-o", "PreferredAuthentications=password",
+        OpenSshTool.Result result = OpenSshTool.run("ssh", "-F", files.sshConfig().toString(), "-o", "PreferredAuthentications=password",
                 "-o", "PubkeyAuthentication=no", "127.0.0.1", "echo", "logged-in");
 
         assertThat(result.code()).isNotZero();
@@ -179,17 +177,6 @@ class SshIT {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("mpi-batch-part"))
                     .noneMatch(n -> n.startsWith(".broadcast"));
         }
-    }
-
-    private record Result(int code, String output) {
-    }
-
-    private static Result run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), output);
     }
 
     private static int freePort() throws IOException {
