@@ -50,8 +50,7 @@ public final class FormationBenchmark implements Benchmark {
         int runs = options.runs(1);
         List<Integer> sizes = options.quick() ? QUICK_SIZES : SIZES;
         List<Measured> results = new ArrayList<>();
-        try (S3ProxyFixture s3 = S3ProxyFixture.start()) {
-            s3.createBucket(BUCKET);
+        try (S3ProxyFixture s3 = S3ProxyFixture.startWithBucket(BUCKET)) {
             // One formation first, not counted: classes loaded and compiled once in this JVM, as they are in each
             // node's own agent JVM before it registers (its start-up is the agent footprint benchmark's subject).
             measure(s3, Duration.ZERO, 8, 1, options.workDir());
