@@ -1,11 +1,14 @@
 package dev.mpibatch.local;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import dev.mpibatch.cli.Main;
+import dev.mpibatch.testing.Requirements;
 
 /** Runs {@code mpi-batch local ...} in this JVM and keeps what it printed. */
 record LocalRun(int exitCode, String out, String err) {
@@ -99,29 +104,29 @@ record LocalRun(int exitCode, String out, String err) {
     }
 
     /** Writes a job file: its name, {@code nodes} with one slot each, then {@code lines} as they are. */
-    static Path writeJob(Path file, String name, int nodes, String... lines) throws java.io.IOException {
+    static Path writeJob(Path file, String name, int nodes, String... lines) throws IOException {
         List<String> all = new ArrayList<>(List.of("name: " + name, "nodes: " + nodes, "slotsPerNode: 1"));
         all.addAll(List.of(lines));
-        return java.nio.file.Files.writeString(file, String.join("\n", all) + "\n", StandardCharsets.UTF_8);
+        return Files.writeString(file, String.join("\n", all) + "\n", StandardCharsets.UTF_8);
     }
 
     /** What an end-to-end run on namespace hosts needs: skipped with the reason here, a failure in CI. */
     static void requireNamespaceCluster() {
-        dev.mpibatch.testing.Requirements.requireNamespaces();
-        dev.mpibatch.testing.Requirements.requireSshd();
-        dev.mpibatch.testing.Requirements.requireOpenMpi();
-        dev.mpibatch.testing.Requirements.require(java.nio.file.Files.isRegularFile(agentJar()),
+        Requirements.requireNamespaces();
+        Requirements.requireSshd();
+        Requirements.requireOpenMpi();
+        Requirements.require(Files.isRegularFile(agentJar()),
                 "the agent jar (mvn package) at " + agentJar());
     }
 
     /** Removes a run's kept directory (after --keep). */
-    static void deleteTree(Path root) throws java.io.IOException {
-        if (!java.nio.file.Files.exists(root)) {
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
             return;
         }
-        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.deleteIfExists(path);
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
         }
     }
