@@ -31,6 +31,7 @@ public final class OpenMpiOutputLabeler implements OutputSink {
     private final Roster roster;
     private final OutputSink target;
     private final Map<Integer, Integer> rankToNode = new HashMap<>();
+    private final TaggedLines lines = new TaggedLines(TAG, tag -> tag.group(1) + tag.group(2));
     private boolean rankOutputSeen;
     private Integer currentNode;
 
@@ -50,36 +51,27 @@ public final class OpenMpiOutputLabeler implements OutputSink {
         if (readMap(text)) {
             return;
         }
-        Matcher tag = TAG.matcher(text);
-        if (!tag.lookingAt()) {
+        if (lines.accept(text, "", this::emit)) {
+            rankOutputSeen = true;
+        } else {
             target.line(text, stderr);
-            return;
         }
-        rankOutputSeen = true;
-        // Open MPI tags every chunk a rank writes, so "text" and its newline written apart arrive as
-        // "[1,3]<stdout>:text[1,3]<stdout>:". Same-rank tags inside a line are dropped; another rank's starts a line.
-        String rank = tag.group(1);
-        String stream = tag.group(2);
-        StringBuilder content = new StringBuilder();
-        int from = tag.end();
-        while (tag.find()) {
-            content.append(text, from, tag.start());
-            if (!tag.group(1).equals(rank) || !tag.group(2).equals(stream)) {
-                emit(rank, stream, content.toString());
-                content.setLength(0);
-                rank = tag.group(1);
-                stream = tag.group(2);
-            }
-            from = tag.end();
-        }
-        content.append(text.substring(from));
-        emit(rank, stream, content.toString());
     }
 
-    private void emit(String rank, String stream, String content) {
+    /** Passes on the beginnings of lines that never got their end (a rank's last output without a line end). */
+    @Override
+    public synchronized void end() {
+        lines.end(this::emit);
+        target.end();
+    }
+
+    /** @param key the rank and the stream, e.g. {@code 3stdout} */
+    private void emit(String key, String content) {
+        boolean stderr = key.endsWith("stderr");
+        String rank = key.substring(0, key.length() - (stderr ? "stderr" : "stdout").length());
         Integer node = rankToNode.get(Integer.parseInt(rank));
         String label = node == null ? "[rank " + rank + "] " : "[node " + node + "] ";
-        target.line(label + content, stream.equals("stderr"));
+        target.line(label + content, stderr);
     }
 
     /**
