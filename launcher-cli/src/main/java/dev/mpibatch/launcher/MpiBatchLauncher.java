@@ -17,8 +17,10 @@ import dev.mpibatch.agent.AgentEnv;
 import dev.mpibatch.agent.rendezvous.Sleeper;
 import dev.mpibatch.launcher.aws.BatchJobHandle;
 import dev.mpibatch.launcher.aws.JobDefinitions;
+import dev.mpibatch.launcher.aws.NodeJobs;
 import dev.mpibatch.launcher.aws.SdkJson;
 import dev.mpibatch.launcher.aws.Staging;
+import dev.mpibatch.launcher.aws.StartChecks;
 import dev.mpibatch.plan.JobSpec;
 import dev.mpibatch.plan.JobSpecValidator;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -98,7 +100,7 @@ public final class MpiBatchLauncher implements AutoCloseable {
             throw new IllegalArgumentException("the SubmitJob request would be " + submitBytes + " bytes, over Batch's "
                     + MAX_SUBMIT_BYTES + ": pass less environment or fewer tags (the plan itself goes to S3)");
         }
-        return new Submission(definition, submit, staging.keys(spec));
+        return new Submission(definition, submit, staging.keys(spec), StartChecks.offline(settings));
     }
 
     /**
@@ -108,11 +110,15 @@ public final class MpiBatchLauncher implements AutoCloseable {
      *                                         before any AWS request
      * @throws IllegalArgumentException for other bad input (e.g. requests over Batch's size limits), before any AWS
      *                                  request
-     * @throws LauncherException        when AWS refuses; nothing staged is left behind
+     * @throws LauncherException        when AWS refuses, or when the job could never start (see {@link #check});
+     *                                  nothing staged is left behind
      */
     public JobHandle submit(JobSpec spec, Path jobDir) {
         Staging staging = Staging.forJob(settings.bucket(), settings.prefix(), spec, clock);
         Submission submission = plan(spec, jobDir, staging);
+        if (!submission.problems().isEmpty()) {
+            throw new IllegalArgumentException(StartChecks.summary(submission.problems()).orElseThrow());
+        }
         // Staging and looking up an identical definition do not depend on each other or on the queue: they run while
         // the queue is checked. Registering a new definition waits for the queue check, so that an unknown queue
         // registers nothing. Whichever part fails, nothing staged remains.
@@ -124,7 +130,7 @@ public final class MpiBatchLauncher implements AutoCloseable {
                 "look up the job definition " + definition.jobDefinitionName()), SUBMIT_THREADS);
         String definitionArn;
         try {
-            aws(() -> checkQueue(), "check the job queue " + settings.queue());
+            aws(() -> checkStart(spec.nodes()), "check the job queue " + settings.queue());
             definitionArn = identical.join().orElseGet(() -> aws(() -> batch.registerJobDefinition(definition)
                     .jobDefinitionArn(), "register the job definition " + definition.jobDefinitionName()));
             upload.join();
@@ -136,7 +142,7 @@ public final class MpiBatchLauncher implements AutoCloseable {
         }
         try {
             String jobId = batch.submitJob(submission.submit().toBuilder().jobDefinition(definitionArn).build()).jobId();
-            return attach(jobId);
+            return follow(jobId, () -> check(spec.nodes()));
         } catch (SdkException e) {
             staging.deleteAll(s3);
             throw new LauncherException("cannot submit to job queue " + settings.queue() + ": " + e.getMessage(), e);
@@ -146,6 +152,36 @@ public final class MpiBatchLauncher implements AutoCloseable {
     /** A handle on a job submitted earlier. */
     public JobHandle attach(String jobId) {
         return new BatchJobHandle(batch, logs, jobId, settings.logGroup(), sleeper, pollInterval);
+    }
+
+    /**
+     * A handle on a job of {@code nodes} nodes submitted earlier with these settings: when it stays RUNNABLE longer
+     * than {@link LauncherSettings#explainRunnableAfter()}, its listeners hear what {@link #check} finds.
+     */
+    public JobHandle attach(String jobId, int nodes) {
+        return follow(jobId, () -> check(nodes));
+    }
+
+    private JobHandle follow(String jobId, java.util.function.Supplier<List<String>> explain) {
+        return new BatchJobHandle(batch, logs, jobId, settings.logGroup(), sleeper, pollInterval, clock,
+                settings.explainRunnableAfter(), () -> {
+                    try {
+                        return explain.get();
+                    } catch (RuntimeException e) {
+                        return List.of("the start checks could not run: " + e.getMessage());
+                    }
+                });
+    }
+
+    /**
+     * What would keep a job of {@code nodes} nodes with these settings from ever starting: no job role, a missing or
+     * disabled queue or compute environment, too few vCPUs, an instance type the environment does not allow, a
+     * share identifier the queue does not take. Empty when none is found.
+     *
+     * @throws LauncherException when Batch cannot be asked
+     */
+    public List<String> check(int nodes) {
+        return aws(() -> StartChecks.all(batch, settings, nodes), "check the job queue " + settings.queue());
     }
 
     /** Hands every log line the job's nodes have written so far to {@code listener}, in time order, then returns. */
@@ -163,8 +199,7 @@ public final class MpiBatchLauncher implements AutoCloseable {
             throw new LauncherException("job " + jobId + " not found in this region: check the id, --region and "
                     + "--endpoint-url ('mpi-batch list --queue Q' lists jobs)");
         }
-        List<JobSummary> nodes = aws(() -> batch.listJobs(b -> b.multiNodeJobId(jobId)).jobSummaryList(),
-                "list the nodes of job " + jobId);
+        List<JobDetail> nodes = aws(() -> NodeJobs.describe(batch, jobs.get(0)), "describe the nodes of job " + jobId);
         return new JobStatus(jobs.get(0), nodes);
     }
 
@@ -207,6 +242,15 @@ public final class MpiBatchLauncher implements AutoCloseable {
 
     private SubmitJobRequest submitRequest(JobSpec spec, String definitionName, Staging staging) {
         List<KeyValuePair> environment = new ArrayList<>();
+        // Nodes are told their region: without it the agent asks instance metadata, and where that fails it would
+        // read the bucket in the SDK's fallback region. A user's own AWS_REGION (--env) wins.
+        String region = settings.region().orElseGet(() -> s3.serviceClientConfiguration().region().id());
+        if (!settings.environment().containsKey("AWS_REGION")) {
+            environment.add(pair("AWS_REGION", region));
+        }
+        if (!settings.environment().containsKey("AWS_DEFAULT_REGION")) {
+            environment.add(pair("AWS_DEFAULT_REGION", region));
+        }
         environment.add(pair(AgentEnv.PLAN, staging.planUri()));
         if (!spec.files().isEmpty()) {
             environment.add(pair(AgentEnv.FILES, staging.filesUri()));
@@ -224,8 +268,11 @@ public final class MpiBatchLauncher implements AutoCloseable {
                                 .build())
                         .build())
                 .retryStrategy(r -> r.attempts(settings.retryAttempts()))
-                .propagateTags(true)
-                .tags(settings.tags());
+                .propagateTags(true);
+        // Batch's model wants at least one tag in a tags map: an empty one is left out, not sent as {}.
+        if (!settings.tags().isEmpty()) {
+            submit.tags(settings.tags());
+        }
         settings.attemptTimeout().ifPresent(t -> submit.timeout(b -> b.attemptDurationSeconds((int) t.toSeconds())));
         settings.shareIdentifier().ifPresent(submit::shareIdentifier);
         return submit.build();
@@ -247,12 +294,10 @@ public final class MpiBatchLauncher implements AutoCloseable {
         }
     }
 
-    private void checkQueue() {
-        var queues = batch.describeJobQueues(b -> b.jobQueues(settings.queue())).jobQueues();
-        if (queues.isEmpty()) {
-            throw new LauncherException("job queue '" + settings.queue() + "' not found: 'aws batch describe-job-queues' "
-                    + "lists the queues of this region (check --region, or deploy infra/ and run 'mpi-batch configure')");
-        }
+    private void checkStart(int nodes) {
+        StartChecks.summary(StartChecks.all(batch, settings, nodes)).ifPresent(message -> {
+            throw new LauncherException(message);
+        });
     }
 
     private static KeyValuePair pair(String name, String value) {

@@ -35,7 +35,7 @@ class InfraMotoIT {
             cloudFormation.createStack(b -> b.stackName("mpi").templateBody(body)
                     .capabilities(Capability.CAPABILITY_IAM)
                     .parameters(Parameter.builder().parameterKey("VpcId").parameterValue(vpc).build(),
-                            Parameter.builder().parameterKey("SubnetIds").parameterValue(subnet).build()));
+                            Parameter.builder().parameterKey("SubnetId").parameterValue(subnet).build()));
             String status = "";
             for (int i = 0; i < 100 && !status.endsWith("COMPLETE") && !status.endsWith("FAILED"); i++) {
                 Thread.sleep(100);
