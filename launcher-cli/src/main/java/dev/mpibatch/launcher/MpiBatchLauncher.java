@@ -40,7 +40,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * so credentials, region and endpoints are yours to choose.
  *
  * <pre>{@code
- * LauncherSettings settings = LauncherSettings.builder().queue("mpi").image(image).bucket("my-bucket").build();
+ * LauncherSettings settings = LauncherSettings.builder().queue("mpi").image(image).bucket("my-bucket")
+ *         .jobRoleArn(jobRole).vcpus(64).memoryMiB(120_000).build();
  * try (MpiBatchLauncher launcher = new MpiBatchLauncher(batch, s3, logs, settings)) {
  *     JobHandle job = launcher.submit(PlanParser.parse(jobFile), jobFile.getParent());
  *     JobResult result = job.completion().join();
