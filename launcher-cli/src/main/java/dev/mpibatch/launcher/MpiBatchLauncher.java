@@ -13,7 +13,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
-import dev.mpibatch.agent.AgentEnv;
 import dev.mpibatch.agent.rendezvous.Sleeper;
 import dev.mpibatch.launcher.aws.BatchJobHandle;
 import dev.mpibatch.launcher.aws.JobDefinitions;
@@ -21,16 +20,13 @@ import dev.mpibatch.launcher.aws.NodeJobs;
 import dev.mpibatch.launcher.aws.SdkJson;
 import dev.mpibatch.launcher.aws.Staging;
 import dev.mpibatch.launcher.aws.StartChecks;
+import dev.mpibatch.launcher.aws.SubmitRequests;
 import dev.mpibatch.plan.JobSpec;
 import dev.mpibatch.plan.JobSpecValidator;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.batch.BatchClient;
-import software.amazon.awssdk.services.batch.model.ContainerOverrides;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 import software.amazon.awssdk.services.batch.model.JobSummary;
-import software.amazon.awssdk.services.batch.model.KeyValuePair;
-import software.amazon.awssdk.services.batch.model.NodeOverrides;
-import software.amazon.awssdk.services.batch.model.NodePropertyOverride;
 import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -95,7 +91,10 @@ public final class MpiBatchLauncher implements AutoCloseable {
             throw new IllegalArgumentException("the job definition would be " + definitionBytes + " bytes, over Batch's "
                     + JobDefinitions.MAX_BYTES + ": use fewer or shorter tags");
         }
-        SubmitJobRequest submit = submitRequest(spec, definition.jobDefinitionName(), staging);
+        // Nodes are told their region: without it the agent asks instance metadata, and where that fails it would
+        // read the bucket in the SDK's fallback region.
+        String region = settings.region().orElseGet(() -> s3.serviceClientConfiguration().region().id());
+        SubmitJobRequest submit = SubmitRequests.request(spec, definition.jobDefinitionName(), staging, settings, region);
         int submitBytes = SdkJson.write(SdkJson.toJson(submit)).getBytes(StandardCharsets.UTF_8).length;
         if (submitBytes > MAX_SUBMIT_BYTES) {
             throw new IllegalArgumentException("the SubmitJob request would be " + submitBytes + " bytes, over Batch's "
@@ -118,7 +117,7 @@ public final class MpiBatchLauncher implements AutoCloseable {
         Staging staging = Staging.forJob(settings.bucket(), settings.prefix(), spec, clock);
         Submission submission = plan(spec, jobDir, staging);
         if (!submission.problems().isEmpty()) {
-            throw new IllegalArgumentException(StartChecks.summary(submission.problems()).orElseThrow());
+            throw new IllegalArgumentException(String.join("\n", submission.problems()));
         }
         // Staging and looking up an identical definition do not depend on each other or on the queue: they run while
         // the queue is checked. Registering a new definition waits for the queue check, so that an unknown queue
@@ -241,44 +240,6 @@ public final class MpiBatchLauncher implements AutoCloseable {
         logs.close();
     }
 
-    private SubmitJobRequest submitRequest(JobSpec spec, String definitionName, Staging staging) {
-        List<KeyValuePair> environment = new ArrayList<>();
-        // Nodes are told their region: without it the agent asks instance metadata, and where that fails it would
-        // read the bucket in the SDK's fallback region. A user's own AWS_REGION (--env) wins.
-        String region = settings.region().orElseGet(() -> s3.serviceClientConfiguration().region().id());
-        if (!settings.environment().containsKey("AWS_REGION")) {
-            environment.add(pair("AWS_REGION", region));
-        }
-        if (!settings.environment().containsKey("AWS_DEFAULT_REGION")) {
-            environment.add(pair("AWS_DEFAULT_REGION", region));
-        }
-        environment.add(pair(AgentEnv.PLAN, staging.planUri()));
-        if (!spec.files().isEmpty()) {
-            environment.add(pair(AgentEnv.FILES, staging.filesUri()));
-        }
-        environment.add(pair(AgentEnv.RENDEZVOUS, "s3://" + settings.bucket() + "/"
-                + (settings.prefix().isEmpty() ? "" : settings.prefix() + "/") + "rendezvous"));
-        settings.environment().forEach((k, v) -> environment.add(pair(k, v)));
-        SubmitJobRequest.Builder submit = SubmitJobRequest.builder()
-                .jobName(spec.name())
-                .jobQueue(settings.queue())
-                .jobDefinition(definitionName)
-                .nodeOverrides(NodeOverrides.builder().numNodes(spec.nodes())
-                        .nodePropertyOverrides(NodePropertyOverride.builder().targetNodes("0:")
-                                .containerOverrides(ContainerOverrides.builder().environment(environment).build())
-                                .build())
-                        .build())
-                .retryStrategy(r -> r.attempts(settings.retryAttempts()))
-                .propagateTags(true);
-        // Batch's model wants at least one tag in a tags map: an empty one is left out, not sent as {}.
-        if (!settings.tags().isEmpty()) {
-            submit.tags(settings.tags());
-        }
-        settings.attemptTimeout().ifPresent(t -> submit.timeout(b -> b.attemptDurationSeconds((int) t.toSeconds())));
-        settings.shareIdentifier().ifPresent(submit::shareIdentifier);
-        return submit.build();
-    }
-
     private void deleteStaged(Staging staging) {
         try {
             staging.deleteAll(s3);
@@ -299,10 +260,6 @@ public final class MpiBatchLauncher implements AutoCloseable {
         StartChecks.summary(StartChecks.all(batch, settings, nodes)).ifPresent(message -> {
             throw new LauncherException(message);
         });
-    }
-
-    private static KeyValuePair pair(String name, String value) {
-        return KeyValuePair.builder().name(name).value(value).build();
     }
 
     private static <T> T aws(java.util.function.Supplier<T> call, String what) {

@@ -99,6 +99,17 @@ class SubmitBadInputTest {
     }
 
     @Test
+    void moreVcpusOrMemoryThanTheInstanceTypeHas_isRefusedNamingBoth() {
+        Cli run = submit(MotoServer.cHello(), "--no-role-or-size", "--job-role-arn", MotoServer.JOB_ROLE,
+                "--instance-type", "c6i.large", "--vcpus", "4", "--memory", "8192");
+
+        assertUsageErrorWithoutAws(run, "4 vCPUs per node are more than a c6i.large has (2), so no instance could "
+                + "take a node: ask for at most 2 (--vcpus)");
+        assertThat(run.err()).contains("8192 MiB per node are more than a c6i.large has (4096 MiB)")
+                .contains("ask for at most 3584 (--memory");
+    }
+
+    @Test
     void dryRunWithWait() {
         assertUsageErrorWithoutAws(submit(MotoServer.cHello(), "--dry-run", "--wait"), "--dry-run and --wait exclude each other");
     }

@@ -30,6 +30,18 @@ public final class StartChecks {
                     + "or --use-instance-role if your instance role reaches s3://" + settings.bucket() + "/"
                     + settings.prefix());
         }
+        settings.instanceType().ifPresent(type -> InstanceSizes.of(type).ifPresent(size -> {
+            // Batch places a node only on an instance that has what it asks for: more, and it stays RUNNABLE.
+            if (settings.vcpus() > size.vcpus()) {
+                problems.add(settings.vcpus() + " vCPUs per node are more than a " + type + " has (" + size.vcpus()
+                        + "), so no instance could take a node: ask for at most " + size.vcpus() + " (--vcpus)");
+            }
+            if (settings.memoryMiB() > size.memoryMiB()) {
+                problems.add(settings.memoryMiB() + " MiB per node are more than a " + type + " has ("
+                        + size.memoryMiB() + " MiB), so no instance could take a node: ask for at most "
+                        + size.usableMemoryMiB() + " (--memory; the OS and the ECS agent keep the rest)");
+            }
+        }));
         return problems;
     }
 
