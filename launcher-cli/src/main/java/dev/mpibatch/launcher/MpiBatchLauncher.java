@@ -209,8 +209,15 @@ public final class MpiBatchLauncher implements AutoCloseable {
                 List.of("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"));
         List<JobSummary> jobs = new ArrayList<>();
         for (String s : statuses) {
-            jobs.addAll(aws(() -> batch.listJobs(b -> b.jobQueue(queue).jobStatus(s)).jobSummaryList(),
-                    "list jobs in queue " + queue));
+            // Batch answers 100 jobs a page; the rest follow by nextToken.
+            String token = null;
+            do {
+                String page = token;
+                var response = aws(() -> batch.listJobs(b -> b.jobQueue(queue).jobStatus(s).nextToken(page)),
+                        "list jobs in queue " + queue);
+                jobs.addAll(response.jobSummaryList());
+                token = response.nextToken();
+            } while (token != null);
         }
         jobs.sort((a, b) -> Long.compare(b.createdAt() == null ? 0 : b.createdAt(), a.createdAt() == null ? 0 : a.createdAt()));
         return jobs;

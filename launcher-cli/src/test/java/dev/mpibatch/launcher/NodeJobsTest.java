@@ -125,6 +125,14 @@ class NodeJobsTest {
     }
 
     @Test
+    void list_ofMoreThanOnePageOfJobs_readsEveryPage() {
+        // The script answers ListJobs from this job's 250 nodes (249 SUCCEEDED), 100 a page with a nextToken.
+        List<JobSummary> succeeded = launcher(250).list("q", java.util.Optional.of("SUCCEEDED"));
+
+        assertThat(succeeded).hasSize(249);
+    }
+
+    @Test
     void status_ofAJobOf250Nodes_describesThemAllInRequestsOf100() {
         JobStatus status = launcher(250).status("job");
 
