@@ -65,7 +65,8 @@ public record LauncherSettings(String queue, String image, String bucket, String
             for (String reserved : RESERVED_ENVIRONMENT) {
                 check(!name.startsWith(reserved), "--env " + name + ": names starting with " + reserved
                         + " are set by " + (reserved.startsWith("AWS") ? "AWS Batch" : "mpi-batch") + " on every node;"
-                        + " pick another name");
+                        + " pick another name" + (reserved.startsWith("AWS") ? "" : " (the job file sets slotsPerNode,"
+                        + " workingDir and timeouts)"));
             }
         }
         for (String key : tags.keySet()) {
