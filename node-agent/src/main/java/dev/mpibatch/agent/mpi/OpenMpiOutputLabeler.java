@@ -32,7 +32,6 @@ public final class OpenMpiOutputLabeler implements OutputSink {
     private final OutputSink target;
     private final Map<Integer, Integer> rankToNode = new HashMap<>();
     private final TaggedLines lines = new TaggedLines(TAG, tag -> tag.group(1) + tag.group(2));
-    private boolean rankOutputSeen;
     private Integer currentNode;
 
     public OpenMpiOutputLabeler(Roster roster, OutputSink target) {
@@ -51,9 +50,7 @@ public final class OpenMpiOutputLabeler implements OutputSink {
         if (readMap(text)) {
             return;
         }
-        if (lines.accept(text, "", this::emit)) {
-            rankOutputSeen = true;
-        } else {
+        if (!lines.accept(text, "", this::emit)) {
             target.line(text, stderr);
         }
     }
@@ -76,7 +73,8 @@ public final class OpenMpiOutputLabeler implements OutputSink {
 
     /**
      * Consumes the job map's lines; returns whether {@code text} was one. Lines are recognised by their shape, not
-     * by position: daemons on other nodes may print the map too, interleaved with mpirun's.
+     * by position: daemons on other nodes print the map too, late. An untagged blank line is the map's spacing, never
+     * a rank's (a rank's blank line carries its tag).
      */
     private boolean readMap(String text) {
         Matcher node = MAP_NODE.matcher(text);
@@ -87,8 +85,7 @@ public final class OpenMpiOutputLabeler implements OutputSink {
             if (currentNode != null) {
                 rankToNode.putIfAbsent(Integer.parseInt(rank.group(1)), currentNode);
             }
-        } else if (!MAP_START.matcher(text).find() && !MAP_RULE.matcher(text).matches()
-                && !(text.isBlank() && !rankOutputSeen)) {
+        } else if (!MAP_START.matcher(text).find() && !MAP_RULE.matcher(text).matches() && !text.isBlank()) {
             return false;
         }
         return true;

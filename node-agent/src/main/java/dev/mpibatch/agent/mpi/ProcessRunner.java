@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -11,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mpibatch.agent.ssh.ClusterFiles;
+
 /**
  * Runs one program as argv (never through a shell), streams its output by line, and bounds its time.
  *
- * <p>The program writes to two files in the spool directory, which this runner follows ({@link FileTail}), never to
+ * <p>The program writes to files in the spool directory, which this runner follows ({@link FileTail}), never to
  * a pipe: a program that forwards other processes' output with non-blocking writes (Open MPI's mpirun) loses lines
  * when a pipe is full, and a file is never full. The files are deleted when the program's output has been read; they
  * hold at most one step's output at a time.
@@ -44,30 +47,32 @@ public final class ProcessRunner {
 
     /** Runs {@code command} to the end, or kills it (and its children) after {@code timeout} unless that is zero. */
     public int run(List<String> command, Duration timeout) {
-        Path out;
-        Path err;
+        List<Path> files = new ArrayList<>();
         try {
             Files.createDirectories(spoolDir);
-            out = Files.createTempFile(spoolDir, "output-", ".out");
-            err = Files.createTempFile(spoolDir, "output-", ".err");
+            for (String suffix : List.of(".out", ".err", ".launcher")) {
+                files.add(Files.createTempFile(spoolDir, "output-", suffix));
+            }
+            return run(command, timeout, files.get(0), files.get(1), files.get(2));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot make the output files of " + command.get(0) + " in "
                     + spoolDir + ": " + e.getMessage(), e);
-        }
-        try {
-            return run(command, timeout, out, err);
         } finally {
-            delete(out);
-            delete(err);
+            files.forEach(ProcessRunner::delete);
         }
     }
 
-    private int run(List<String> command, Duration timeout, Path outFile, Path errFile) {
+    /**
+     * @param launcherFile where the MPI launcher's daemons print, apart from the ranks' output (see
+     *                     {@link ClusterFiles#launcherSsh()}): passed on as standard error
+     */
+    private int run(List<String> command, Duration timeout, Path outFile, Path errFile, Path launcherFile) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(outFile.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(errFile.toFile()));
         builder.environment().putAll(env);
+        builder.environment().put(ClusterFiles.LAUNCHER_OUTPUT, launcherFile.toString());
         Process process;
         try {
             process = builder.start();
@@ -77,8 +82,10 @@ public final class ProcessRunner {
         }
         FileTail outTail = new FileTail(outFile, MAX_LINE, line -> sink.line(line, false));
         FileTail errTail = new FileTail(errFile, MAX_LINE, line -> sink.line(line, true));
+        FileTail launcherTail = new FileTail(launcherFile, MAX_LINE, line -> sink.line(line, true));
         Thread out = follow(outTail, command.get(0) + "-stdout");
         Thread err = follow(errTail, command.get(0) + "-stderr");
+        Thread launcher = follow(launcherTail, command.get(0) + "-launcher");
         int code;
         try {
             boolean finished = timeout.isZero() ? waitFor(process) : process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -97,8 +104,10 @@ public final class ProcessRunner {
         // Whatever the program wrote is in the files now; background processes it left behind are not waited for.
         outTail.finish();
         errTail.finish();
+        launcherTail.finish();
         join(out);
         join(err);
+        join(launcher);
         sink.end();
         return code;
     }

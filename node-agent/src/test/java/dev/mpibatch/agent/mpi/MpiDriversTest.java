@@ -44,14 +44,15 @@ class MpiDriversTest {
 
         assertThat(driver.hostfile(cluster(true))).isEqualTo("10.0.0.2 slots=2\n10.0.0.3 slots=3\n");
         assertThat(driver.environment(cluster(true)))
-                .containsEntry("OMPI_MCA_plm_rsh_args", "-F " + STATE.resolve("ssh_config"))
+                .containsEntry("OMPI_MCA_plm_rsh_agent", STATE.resolve("launcher-ssh").toString())
+                .doesNotContainKeys("OMPI_MCA_plm_rsh_args")
                 .containsEntry("OMPI_MCA_orte_default_hostfile", STATE.resolve("hostfile").toString())
                 .containsEntry("OMPI_MCA_btl_tcp_if_include", "10.0.0.0/24")
                 .containsEntry("OMPI_MCA_oob_tcp_if_include", "10.0.0.0/24")
                 .containsEntry("OMPI_ALLOW_RUN_AS_ROOT", "1").containsEntry("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
                 .containsEntry("MPI_BATCH_NUM_NODES", "2")
                 .containsEntry("OMPI_MCA_btl", Files.isDirectory(Path.of("/dev/infiniband")) ? "^openib" : "self,vader,tcp")
-                .doesNotContainKeys("PRTE_MCA_plm_ssh_args");
+                .doesNotContainKeys("PRTE_MCA_plm_ssh_agent");
         assertThat(driver.environment(cluster(false))).doesNotContainKeys("OMPI_ALLOW_RUN_AS_ROOT");
         assertThat(driver.launch(HELLO, cluster(true))).containsExactly("mpiexec.openmpi", "--hostfile",
                 STATE.resolve("hostfile").toString(), "--display-map", "--tag-output", "./hello", "x");
@@ -62,12 +63,12 @@ class MpiDriversTest {
         OpenMpiDriver driver = new OpenMpiDriver("5.0.3", "");
         Map<String, String> env = driver.environment(cluster(true));
 
-        assertThat(env).containsEntry("PRTE_MCA_plm_ssh_args", "-F " + STATE.resolve("ssh_config"))
+        assertThat(env).containsEntry("PRTE_MCA_plm_ssh_agent", STATE.resolve("launcher-ssh").toString())
                 .containsEntry("PRTE_MCA_prte_default_hostfile", STATE.resolve("hostfile").toString())
                 .containsEntry("PRTE_MCA_oob_tcp_if_include", "10.0.0.0/24")
                 .containsEntry("OMPI_MCA_btl_tcp_if_include", "10.0.0.0/24")
                 .containsEntry("PRTE_ALLOW_RUN_AS_ROOT", "1")
-                .doesNotContainKeys("OMPI_MCA_plm_rsh_args", "OMPI_MCA_orte_default_hostfile", "OMPI_MCA_btl");
+                .doesNotContainKeys("OMPI_MCA_plm_rsh_agent", "OMPI_MCA_orte_default_hostfile", "OMPI_MCA_btl");
         assertThat(driver.launch(HELLO, cluster(true))).containsExactly("mpiexec", "--hostfile",
                 STATE.resolve("hostfile").toString(), "./hello", "x");
     }

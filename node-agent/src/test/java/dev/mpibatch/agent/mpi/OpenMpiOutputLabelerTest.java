@@ -57,9 +57,11 @@ class OpenMpiOutputLabelerTest {
         map.forEach(line -> labeler.line(line, false));
         map.subList(1, map.size()).forEach(line -> labeler.line(line, false));
         labeler.line("[5,1]<stdout>:hi", false);
-        labeler.line("", false);
+        labeler.line("[5,1]<stdout>:", false);
+        // A daemon's copy, late, on the launcher's stream.
+        map.forEach(line -> labeler.line(line, true));
 
-        assertThat(out).containsExactly("[node 1] hi", "");
+        assertThat(out).containsExactly("[node 1] hi", "[node 1] ");
     }
 
     @Test
