@@ -3,6 +3,7 @@ package dev.mpibatch.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,6 +125,46 @@ class FaultsIT {
         }
         assertThat(seconds).as("seconds from the kill to the end of the run").isLessThan(30);
         System.out.printf("main killed: run ended %d s later, exit code %d%n", seconds, run.exitCode());
+        Leftovers.assertNone(id);
+        Leftovers.assertNoTempFiles("faults");
+    }
+
+    /**
+     * A worker that registers and then freezes (SIGSTOP, as a hung container would) gets certificates it never
+     * acknowledges: the cluster did not form, so the run exits 3 (not 1, a failed step) naming the node.
+     */
+    @Test
+    void workerStoppedRightAfterRegistering_isAFormationFailureExit3NamingTheNode() throws Exception {
+        Path job = job("frozen.yaml", "timeouts: {formation: 8s, mainLease: 5s}", "steps:", "  - exec: {program: hostname}");
+        LocalRun.Running running = LocalRun.start(Map.of(), "local", job.toString());
+        running.awaitPrinted("(local-", Duration.ofSeconds(60));
+        String id = running.runId();
+        String namespace = NetworkNamespaces.namespace(id, 1);
+        Path registered = Path.of("/run/mpi-batch/local-" + id, "rendezvous", "local-" + id, "attempt-1", "nodes",
+                "1.json");
+        List<String> pids = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // The agent is the host's only process until it has its certificates (then it starts sshd): stop it the
+        // moment its record appears, well before its first look for a bundle (at least 50 ms later).
+        while (!Files.exists(registered)) {
+            if (pids.isEmpty()) {
+                pids = NetworkNamespaces.pids(namespace);
+            }
+            assertThat(System.nanoTime()).as("node 1 registered: " + running.printed()).isLessThan(deadline);
+            Thread.sleep(1);
+        }
+        for (List<String> batch : List.of(pids, NetworkNamespaces.pids(namespace))) {
+            List<String> stop = new ArrayList<>(List.of("kill", "-STOP"));
+            stop.addAll(batch);
+            if (!batch.isEmpty()) {
+                Commands.run(stop);
+            }
+        }
+
+        LocalRun run = running.await(Duration.ofSeconds(120));
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+        assertThat(run.err()).contains("node 1 received certificates but never acknowledged them")
+                .contains("main node exited with 3");
         Leftovers.assertNone(id);
         Leftovers.assertNoTempFiles("faults");
     }

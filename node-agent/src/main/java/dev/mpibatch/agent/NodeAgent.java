@@ -167,15 +167,16 @@ public final class NodeAgent {
 
         int run(Keys keys, Path workDir, ClusterAddress address) {
             Instant start = clock.instant();
-            Roster roster = null;
             SshdProcess sshd = null;
             MainBeacon beacon = null;
+            // Until every node acknowledged its certificates, any failure is a formation failure (exit 3).
+            boolean formed = false;
             int exitCode;
             String reason;
             try {
                 rendezvous.register(keys.self());
                 Duration formation = formationTimeout();
-                roster = rendezvous.gatherRoster(formation);
+                Roster roster = rendezvous.gatherRoster(formation);
                 ClusterAuthority authority = new ClusterAuthority(roster, Users.name(), clock.instant(),
                         certificateValidity());
                 int mainIndex = settings.node().index();
@@ -186,6 +187,7 @@ public final class NodeAgent {
                 sshd = startSshd(keys, files);
                 rendezvous.acknowledge();
                 rendezvous.awaitReady(remaining(formation, start));
+                formed = true;
                 LOG.info("cluster formed: {} nodes, {} slots, in {} ms", roster.nodes().size(),
                         roster.nodes().stream().mapToInt(NodeRecord::slots).sum(),
                         Duration.between(start, clock.instant()).toMillis());
@@ -202,7 +204,7 @@ public final class NodeAgent {
                         OutputSink.console()).run(spec.steps());
                 reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;
             } catch (RuntimeException e) {
-                exitCode = roster == null ? AgentExit.FORMATION_FAILED : AgentExit.FAILED;
+                exitCode = formed ? AgentExit.FAILED : AgentExit.FORMATION_FAILED;
                 reason = e.getMessage();
                 LOG.error("{}", reason);
                 LOG.debug("failure", e);
