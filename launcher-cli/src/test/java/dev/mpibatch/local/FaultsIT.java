@@ -154,7 +154,7 @@ class FaultsIT {
 
             assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
             assertThat(run.err()).containsPattern("\\[node 0].*cannot write s3://silent/rv/local-[0-9a-f]+/attempt-1/"
-                    + "nodes/0.json: no answer from S3 at http://[0-9.]+:" + silent.port() + " by the formation deadline");
+                    + "nodes/0.json: no answer from S3 at http://[0-9.]+:" + silent.port() + " before its deadline");
             assertThat(seconds).as("seconds for a run with a 10 s formation timeout").isLessThan(100);
             System.out.printf("S3 %s: run ended after %d s with exit code %d%n", kind, seconds, run.exitCode());
             Leftovers.assertNone(run.runId());

@@ -1,6 +1,5 @@
 package dev.mpibatch.launcher.aws;
 
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -30,12 +29,12 @@ final class NoAnswerInterceptor implements ExecutionInterceptor {
         }
         String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        return SdkClientException.builder()
+        // The same class with a better message: the SDK requires an interceptor to keep the exception's type.
+        return sdk.toBuilder()
                 .message("no answer from " + endpoint + " to " + service + " " + operation + " within "
                         + NoAnswer.seconds(AwsClients.CALL_TIMEOUT) + " (each attempt at most "
                         + NoAnswer.seconds(AwsClients.ATTEMPT_TIMEOUT) + "; " + failure.getMessage()
                         + "): check --endpoint-url or the region, the network and any proxy")
-                .cause(failure)
                 .build();
     }
 }

@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.mpibatch.plan.JobSpec;
@@ -54,10 +55,10 @@ public record Staging(String bucket, String key) {
         List<String> uploaded = new ArrayList<>();
         try {
             put(s3, key + "plan.json", RequestBody.fromString(PlanCodec.toJson(spec), StandardCharsets.UTF_8),
-                    AwsClients.ATTEMPT_TIMEOUT, uploaded);
+                    Optional.empty(), uploaded);
             for (String file : spec.files()) {
                 Path path = jobDir.resolve(file);
-                put(s3, key + "files/" + file, RequestBody.fromFile(path), uploadAttempt(path), uploaded);
+                put(s3, key + "files/" + file, RequestBody.fromFile(path), Optional.of(uploadAttempt(path)), uploaded);
             }
         } catch (RuntimeException e) {
             delete(s3, uploaded);
@@ -102,11 +103,16 @@ public record Staging(String bucket, String key) {
         return keys;
     }
 
-    private void put(S3Client s3, String objectKey, RequestBody body, Duration attempt, List<String> uploaded) {
-        // The standard retry mode makes 3 attempts.
-        s3.putObject(b -> b.bucket(bucket).key(objectKey).serverSideEncryption(ServerSideEncryption.AES256)
-                .overrideConfiguration(o -> o.apiCallAttemptTimeout(attempt).apiCallTimeout(attempt.multipliedBy(3))),
-                body);
+    /**
+     * Uploads one object; {@code attempt}, when given, replaces the client's attempt timeout, and the call may then
+     * take two such attempts (as the client's own limits allow two hung attempts per call).
+     */
+    private void put(S3Client s3, String objectKey, RequestBody body, Optional<Duration> attempt, List<String> uploaded) {
+        s3.putObject(b -> {
+            b.bucket(bucket).key(objectKey).serverSideEncryption(ServerSideEncryption.AES256);
+            attempt.ifPresent(t -> b.overrideConfiguration(o -> o.apiCallAttemptTimeout(t)
+                    .apiCallTimeout(t.multipliedBy(2))));
+        }, body);
         uploaded.add(objectKey);
     }
 

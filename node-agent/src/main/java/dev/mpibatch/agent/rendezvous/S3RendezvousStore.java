@@ -186,7 +186,7 @@ public final class S3RendezvousStore implements RendezvousStore {
     private RendezvousException failure(String action, String key, SdkException e) {
         if (NoAnswer.is(e)) {
             String within = deadline != null
-                    ? "by the formation deadline"
+                    ? "before its deadline"
                     : "within " + NoAnswer.seconds(RendezvousStores.CALL_TIMEOUT) + " (each attempt at most "
                             + NoAnswer.seconds(RendezvousStores.ATTEMPT_TIMEOUT) + ")";
             return new RendezvousException("cannot " + action + " " + describe() + key + ": no answer from S3 at "

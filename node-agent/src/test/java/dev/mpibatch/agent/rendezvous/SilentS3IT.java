@@ -54,7 +54,7 @@ class SilentS3IT {
             assertThatThrownBy(() -> main.register(RendezvousTest.record(0)))
                     .isInstanceOf(RendezvousException.class)
                     .hasMessageContaining("cannot write s3://silent/rv/job-1/attempt-1/nodes/0.json")
-                    .hasMessageContaining("no answer from S3 at " + server.endpoint() + " by the formation deadline");
+                    .hasMessageContaining("no answer from S3 at " + server.endpoint() + " before its deadline");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(formation.plus(SLACK));
         }
     }
