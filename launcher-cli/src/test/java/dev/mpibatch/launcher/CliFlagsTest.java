@@ -47,6 +47,7 @@ class CliFlagsTest {
                 usage("submit " + JOB + " --tag novalue " + SUBMIT_OK, "'--tag' (KEY=VALUE) should be in KEY=VALUE format but was novalue"),
                 usage("submit " + JOB + " --endpoint-url not-a-url " + SUBMIT_OK, "--endpoint-url 'not-a-url' is not an endpoint URL"),
                 usage("submit " + JOB + " --endpoint-url ftp://127.0.0.1:9 " + SUBMIT_OK, "--endpoint-url 'ftp://127.0.0.1:9' is not an endpoint URL"),
+                usage("submit " + JOB + " --endpoint-url ftp://u:secret@127.0.0.1:9 " + SUBMIT_OK, "--endpoint-url 'ftp://***@127.0.0.1:9' is not an endpoint URL"),
                 usage("submit " + JOB + " --dry-run --wait " + SUBMIT_OK, "--dry-run and --wait exclude each other"),
                 usage("submit " + JOB + " --image img:1 --bucket bucket-1", "--queue is required"),
                 usage("submit " + SUBMIT_OK, "Missing required parameter: 'JOBFILE'"),
