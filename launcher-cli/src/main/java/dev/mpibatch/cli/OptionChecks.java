@@ -45,7 +45,9 @@ final class OptionChecks {
         } catch (URISyntaxException e) {
             // the same message as any other malformed value
         }
-        throw new ParameterException(spec.commandLine(), option + " '" + url
+        // A password in the URL is not repeated back: what precedes an '@' after the scheme is masked.
+        String shown = url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1***@");
+        throw new ParameterException(spec.commandLine(), option + " '" + shown
                 + "' is not an endpoint URL: use http://host:port or https://host");
     }
 

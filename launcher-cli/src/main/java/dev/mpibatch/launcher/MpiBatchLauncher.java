@@ -137,14 +137,17 @@ public final class MpiBatchLauncher implements AutoCloseable {
         } catch (RuntimeException e) {
             awaitQuietly(identical);
             awaitQuietly(upload);
-            deleteStaged(staging);
+            // Only a completed upload left objects (a failed one removed its own): delete them by key, no listing.
+            if (!upload.isCompletedExceptionally()) {
+                deleteStaged(staging, spec);
+            }
             throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
         }
         try {
             String jobId = batch.submitJob(submission.submit().toBuilder().jobDefinition(definitionArn).build()).jobId();
             return follow(jobId, () -> check(spec.nodes()));
         } catch (SdkException e) {
-            staging.deleteAll(s3);
+            deleteStaged(staging, spec);
             throw new LauncherException("cannot submit to job queue " + settings.queue() + ": " + e.getMessage(), e);
         }
     }
@@ -247,9 +250,9 @@ public final class MpiBatchLauncher implements AutoCloseable {
         logs.close();
     }
 
-    private void deleteStaged(Staging staging) {
+    private void deleteStaged(Staging staging, JobSpec spec) {
         try {
-            staging.deleteAll(s3);
+            staging.deleteUploaded(s3, spec);
         } catch (SdkException e) {
             // keep the submit's own error; the bucket's lifecycle rule expires what could not be deleted
         }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.mpibatch.agent.AgentEnv;
+import dev.mpibatch.agent.rendezvous.NoAnswer;
 import dev.mpibatch.agent.rendezvous.RendezvousStores;
 
 /**
@@ -162,8 +163,15 @@ final class AgentLauncher {
         URI uri = URI.create(url);
         String host = uri.getHost();
         if (host != null && (host.equals("localhost") || host.startsWith("127."))) {
+            // Rebuilt from its parts, not by text: user info (user:secret@) stays where it is and is never printed.
             String bridge = Subnet.parse(options.subnet()).bridgeAddress();
-            return url.replaceFirst("//" + java.util.regex.Pattern.quote(host), "//" + bridge);
+            try {
+                return new URI(uri.getScheme(), uri.getRawUserInfo() == null ? null : uri.getUserInfo(), bridge,
+                        uri.getPort(), uri.getPath(), uri.getQuery(), uri.getFragment()).toString();
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("--endpoint-url: cannot point " + NoAnswer.withoutUserInfo(uri)
+                        + " at the bridge address " + bridge + ": " + e.getReason(), e);
+            }
         }
         return url;
     }

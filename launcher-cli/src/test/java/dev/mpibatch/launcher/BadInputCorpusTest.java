@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,7 +62,10 @@ class BadInputCorpusTest {
         return cases.stream();
     }
 
-    /** Too big to keep in the repository, or depending on this machine's file system. */
+    /**
+     * Too big to keep in the repository, or depending on this machine's file system: also job "files" that are not
+     * regular files (a directory, a FIFO, /proc/self/mem).
+     */
     private static List<Case> generatedCases() throws IOException {
         List<Case> cases = new ArrayList<>();
         String head = "name: t\nnodes: 2\n";
@@ -79,6 +83,24 @@ class BadInputCorpusTest {
         cases.add(new Case("files-symlink-outside.yaml",
                 Files.writeString(dir.resolve("files-symlink-outside.yaml"), head + "files: [link.txt]\nsteps:\n  - sh: x\n"),
                 "files[0]: link.txt is a link to /etc/hostname, outside the job file's folder"));
+        Path folder = Files.createDirectories(generated.resolve("c-hello"));
+        Files.writeString(folder.resolve("job.yaml"), head + "steps:\n  - sh: x\n");
+        cases.add(new Case("a-directory", folder, "job file " + folder + " is a directory: pass the job file inside "
+                + "it, e.g. " + folder.resolve("job.yaml")));
+        // Opening a FIFO waits for a writer: the refusal must come from its attributes alone.
+        Path fifo = generated.resolve("fifo.yaml");
+        if (!Files.exists(fifo)) {
+            Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+            try {
+                assertThat(mkfifo.waitFor()).as("mkfifo " + fifo).isZero();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted making " + fifo, e);
+            }
+        }
+        cases.add(new Case("a-fifo", fifo, "job file " + fifo + " is not a regular file (a FIFO, socket or device)"));
+        // A regular file by its attributes whose reading fails (EIO).
+        cases.add(new Case("proc-self-mem", Path.of("/proc/self/mem"), "job file /proc/self/mem cannot be read"));
         return cases;
     }
 
@@ -92,6 +114,7 @@ class BadInputCorpusTest {
         RecordingInterceptor.clear();
     }
 
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     @ParameterizedTest(name = "submit {0}")
     @MethodSource("cases")
     void submit_refusesWithExit2NamingTheProblem_andSendsNothing(Case bad) {
@@ -106,6 +129,7 @@ class BadInputCorpusTest {
         assertThat(RecordingInterceptor.requests()).as("AWS requests for bad input").isEmpty();
     }
 
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     @ParameterizedTest(name = "local {0}")
     @MethodSource("cases")
     void local_refusesWithExit2NamingTheProblem_andCreatesNothing(Case bad) throws IOException {
@@ -121,6 +145,7 @@ class BadInputCorpusTest {
         assertThat(RecordingInterceptor.requests()).isEmpty();
     }
 
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     @ParameterizedTest(name = "library {0}")
     @MethodSource("cases")
     void library_throwsPlanExceptionNamingTheProblem_andSendsNothing(Case bad) {

@@ -65,6 +65,29 @@ class SubmitBadInputTest {
         assertUsageErrorWithoutAws(run, "--queue is required");
     }
 
+    /**
+     * The longest name the validator lets through makes names AWS accepts: the job definition {@code mpi-batch-<name>}
+     * and the SubmitJob job name at most 128 characters of letters, digits, '-' and '_'; the staging key well under
+     * S3's 1,024 bytes. One character more is refused up front (the corpus's name-119-characters.yaml).
+     */
+    @Test
+    void longestAllowedName_makesDefinitionJobAndKeyNamesWithinAwsLimits() throws Exception {
+        String name = "n".repeat(dev.mpibatch.plan.JobSpecValidator.MAX_NAME_LENGTH);
+        Path job = java.nio.file.Files.writeString(dir.resolve("long.yaml"),
+                "name: " + name + "\nnodes: 2\nsteps:\n  - sh: x\n");
+
+        Cli run = submit(job, "--dry-run");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
+        String definition = json.path("registerJobDefinition").path("jobDefinitionName").asText();
+        String jobName = json.path("submitJob").path("jobName").asText();
+        assertThat(definition).hasSize(128).matches("[A-Za-z0-9_-]+");
+        assertThat(jobName).hasSizeLessThanOrEqualTo(128).matches("[A-Za-z0-9_-]+");
+        json.path("stagedObjects").forEach(key -> assertThat(key.toString().length()).isLessThan(1024));
+        assertThat(RecordingInterceptor.requests()).isEmpty();
+    }
+
     @Test
     void noJobRole_isRefusedNamingTheFlagAndTheStack() {
         Cli run = submit(MotoServer.cHello(), "--no-role-or-size", "--instance-type", "c6i.large");

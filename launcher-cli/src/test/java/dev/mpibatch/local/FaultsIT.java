@@ -3,6 +3,7 @@ package dev.mpibatch.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,11 +14,15 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.mpibatch.testing.S3ProxyFixture;
 import dev.mpibatch.testkit.ProxyStats;
 import dev.mpibatch.testkit.S3FaultProxy;
+import dev.mpibatch.testkit.SilentServer;
 
 /**
  * End to end on namespace hosts: what a job does when S3 misbehaves, when a worker dies under MPI, and when the
@@ -124,6 +129,74 @@ class FaultsIT {
         }
         assertThat(seconds).as("seconds from the kill to the end of the run").isLessThan(30);
         System.out.printf("main killed: run ended %d s later, exit code %d%n", seconds, run.exitCode());
+        Leftovers.assertNone(id);
+        Leftovers.assertNoTempFiles("faults");
+    }
+
+    /**
+     * An S3 endpoint that never answers (a listener that accepts and stays silent, or one whose backlog is full):
+     * the run keeps its formation timeout, exits 3 and names the endpoint and the key. The bound is the formation
+     * timeout, the main node's closing calls after a failed formation (2 x 10 s, plus 5 s for workers to read why),
+     * and the launcher's own clean-up call (30 s at most); it took 369 s before calls were bounded.
+     */
+    @Timeout(value = 200, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @ParameterizedTest(name = "S3 {0}")
+    @ValueSource(strings = {"accepting", "never-accepting"})
+    void s3NeverAnswers_formationTimeoutHoldsAndTheErrorNamesTheEndpoint(String kind) throws Exception {
+        Path job = job("silent.yaml", "steps:", "  - exec: {program: hostname}");
+        try (SilentServer silent = kind.equals("accepting")
+                ? SilentServer.accepting("0.0.0.0") : SilentServer.neverAccepting("0.0.0.0")) {
+            long start = System.nanoTime();
+            LocalRun run = LocalRun.run(Map.of("AWS_ACCESS_KEY_ID", "silent", "AWS_SECRET_ACCESS_KEY", "silent",
+                    "AWS_REGION", "us-east-1"), "local", job.toString(), "--nodes", "2", "--formation-timeout", "10s",
+                    "--rendezvous", "s3://silent/rv", "--endpoint-url", silent.endpoint());
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+            assertThat(run.err()).containsPattern("\\[node 0].*cannot write s3://silent/rv/local-[0-9a-f]+/attempt-1/"
+                    + "nodes/0.json: no answer from S3 at http://[0-9.]+:" + silent.port() + " before its deadline");
+            assertThat(seconds).as("seconds for a run with a 10 s formation timeout").isLessThan(100);
+            System.out.printf("S3 %s: run ended after %d s with exit code %d%n", kind, seconds, run.exitCode());
+            Leftovers.assertNone(run.runId());
+        }
+    }
+
+    /**
+     * A worker that registers and then freezes (SIGSTOP, as a hung container would) gets certificates it never
+     * acknowledges: the cluster did not form, so the run exits 3 (not 1, a failed step) naming the node.
+     */
+    @Test
+    void workerStoppedRightAfterRegistering_isAFormationFailureExit3NamingTheNode() throws Exception {
+        Path job = job("frozen.yaml", "timeouts: {formation: 8s, mainLease: 5s}", "steps:", "  - exec: {program: hostname}");
+        LocalRun.Running running = LocalRun.start(Map.of(), "local", job.toString());
+        running.awaitPrinted("(local-", Duration.ofSeconds(60));
+        String id = running.runId();
+        String namespace = NetworkNamespaces.namespace(id, 1);
+        Path registered = Path.of("/run/mpi-batch/local-" + id, "rendezvous", "local-" + id, "attempt-1", "nodes",
+                "1.json");
+        List<String> pids = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // The agent is the host's only process until it has its certificates (then it starts sshd): stop it the
+        // moment its record appears, well before its first look for a bundle (at least 50 ms later).
+        while (!Files.exists(registered)) {
+            if (pids.isEmpty()) {
+                pids = NetworkNamespaces.pids(namespace);
+            }
+            assertThat(System.nanoTime()).as("node 1 registered: " + running.printed()).isLessThan(deadline);
+            Thread.sleep(1);
+        }
+        for (List<String> batch : List.of(pids, NetworkNamespaces.pids(namespace))) {
+            List<String> stop = new ArrayList<>(List.of("kill", "-STOP"));
+            stop.addAll(batch);
+            if (!batch.isEmpty()) {
+                Commands.run(stop);
+            }
+        }
+
+        LocalRun run = running.await(Duration.ofSeconds(120));
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+        assertThat(run.err()).contains("node 1 received certificates but never acknowledged them")
+                .contains("main node exited with 3");
         Leftovers.assertNone(id);
         Leftovers.assertNoTempFiles("faults");
     }

@@ -119,4 +119,43 @@ class LocalClusterPartsTest {
         // A copy in the run's directory: namespace hosts have a private /tmp, where the original may be.
         assertThat(worker).containsEntry("MPI_BATCH_AGENT_JAR", "/run/mpi-batch/local-abc123/mpi-batch-agent.jar");
     }
+
+    @Test
+    void endpointSeenFromHosts_withUserInfo_pointsAtTheBridgeAndKeepsTheUserInfo() {
+        AgentLauncher launcher = launcherWithEndpoint("http://u:p@127.0.0.1:9000/base?x=1");
+
+        assertThat(launcher.endpointSeenFromHosts("http://u:p@127.0.0.1:9000/base?x=1"))
+                .isEqualTo("http://u:p@10.213.0.1:9000/base?x=1");
+        assertThat(launcher.endpointSeenFromHosts("http://localhost:9000")).isEqualTo("http://10.213.0.1:9000");
+        // A user named 127.0.0.1 is not the host: only the host is replaced.
+        assertThat(launcher.endpointSeenFromHosts("http://127.0.0.1@127.0.0.2:9000"))
+                .isEqualTo("http://127.0.0.1@10.213.0.1:9000");
+        assertThat(launcher.endpointSeenFromHosts("http://s3.example:9000")).isEqualTo("http://s3.example:9000");
+    }
+
+    private static AgentLauncher launcherWithEndpoint(String endpoint) {
+        LocalClusterOptions options = new LocalClusterOptions(Path.of("job.yaml"), OptionalInt.empty(), OptionalInt.empty(),
+                "10.213.0.0/24", Optional.of("s3://bucket/rdv"), Optional.of(endpoint), Optional.empty(),
+                Optional.empty(), false, Path.of("agent.jar"), false, Set.of(), Map.of(), System.out, System.err);
+        LocalLayout layout = LocalLayoutAccess.at(Path.of("/run/mpi-batch/local-abc123"));
+        return new AgentLauncher(options, layout, Path.of("/run/plan.json"), "s3://bucket/rdv", "local-abc123",
+                List.of(), true);
+    }
+
+    @Test
+    void subnet_outsideThePrivateRanges_isRefusedNamingWhatItIsAndARangeToUse() {
+        assertThatThrownBy(() -> Subnet.parse("127.0.0.0/24")).hasMessage("--subnet 127.0.0.0/24 is loopback "
+                + "(127.0.0.0/8), not a private network: use a private range, e.g. 10.213.0.0/24 (inside 10.0.0.0/8, "
+                + "172.16.0.0/12 or 192.168.0.0/16)");
+        assertThatThrownBy(() -> Subnet.parse("224.0.0.0/24")).hasMessageContaining("is multicast (224.0.0.0/4)");
+        assertThatThrownBy(() -> Subnet.parse("0.0.0.0/8")).hasMessageContaining("is 'this network' (0.0.0.0/8)");
+        assertThatThrownBy(() -> Subnet.parse("169.254.0.0/16")).hasMessageContaining("is link-local");
+        assertThatThrownBy(() -> Subnet.parse("255.255.255.0/24")).hasMessageContaining("with the broadcast address");
+        // A subnet wider than a private range reaches out of it.
+        assertThatThrownBy(() -> Subnet.parse("172.0.0.0/11")).hasMessageContaining("not a private network");
+        assertThatThrownBy(() -> Subnet.parse("192.0.0.0/8")).hasMessageContaining("not a private network");
+        assertThat(Subnet.parse("172.31.250.0/24").bridgeAddress()).isEqualTo("172.31.250.1");
+        assertThat(Subnet.parse("192.168.7.0/24").bridgeAddress()).isEqualTo("192.168.7.1");
+        assertThat(Subnet.parse("10.0.0.0/8").capacity()).isPositive();
+    }
 }

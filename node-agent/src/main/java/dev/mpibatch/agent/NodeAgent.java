@@ -55,6 +55,11 @@ public final class NodeAgent {
     private static final Duration WORKER_EXIT_WAIT = Duration.ofSeconds(30);
     private static final Duration FORMATION_FAILURE_NOTICE = Duration.ofSeconds(5);
     private static final Duration WORKER_FORMATION_MARGIN = Duration.ofSeconds(10);
+    /**
+     * After a failed formation, each of the main node's closing steps (publishing done.json, deleting the
+     * rendezvous objects) may take this long: S3 may be the reason formation failed.
+     */
+    private static final Duration CLOSING_AFTER_FAILED_FORMATION = Duration.ofSeconds(10);
     /** Certificate validity when no step has a time limit. */
     private static final Duration UNBOUNDED_JOB = Duration.ofDays(30);
 
@@ -85,7 +90,7 @@ public final class NodeAgent {
         Path workDir = Path.of(spec.workingDir());
         createDirectories(workDir);
         settings.files().ifPresent(location -> StagedFiles.fetch(location, spec.files(), workDir,
-                () -> RendezvousStores.s3Client(settings.s3Endpoint(), baseEnvironment)));
+                () -> RendezvousStores.s3TransferClient(settings.s3Endpoint(), baseEnvironment)));
         ClusterAddress address = settings.address().map(AddressFinder::forAddress)
                 .orElseGet(() -> AddressFinder.find(settings.subnet()));
         String hostname = Hostname.current();
@@ -130,6 +135,7 @@ public final class NodeAgent {
         // The main node judges formation; a worker waits a little longer so that it hears the verdict (done.json)
         // instead of timing out at the same moment with a vaguer message.
         Duration formation = formationTimeout().plus(WORKER_FORMATION_MARGIN);
+        rendezvous.boundCalls(clock.instant().plus(formation));
         rendezvous.register(keys.self());
         NodeBundle bundle = rendezvous.awaitBundle(formation);
         ClusterFiles files = keys.install(bundle);
@@ -138,6 +144,7 @@ public final class NodeAgent {
                      BeaconWatch.READ_TIMEOUT)) {
             // Connected before acknowledging: once the cluster is formed, the main node counts every worker.
             rendezvous.acknowledge();
+            rendezvous.boundCalls(null);
             LOG.info("ready: certificates installed, serving until the main node is done");
             // From here the worker only serves sshd and waits: give the start-up's garbage (keys, parsing, clients)
             // back to the workload sharing this node (the entrypoint's heap options shrink the heap on a full GC).
@@ -167,15 +174,17 @@ public final class NodeAgent {
 
         int run(Keys keys, Path workDir, ClusterAddress address) {
             Instant start = clock.instant();
-            Roster roster = null;
             SshdProcess sshd = null;
             MainBeacon beacon = null;
+            // Until every node acknowledged its certificates, any failure is a formation failure (exit 3).
+            boolean formed = false;
             int exitCode;
             String reason;
             try {
-                rendezvous.register(keys.self());
                 Duration formation = formationTimeout();
-                roster = rendezvous.gatherRoster(formation);
+                rendezvous.boundCalls(start.plus(formation));
+                rendezvous.register(keys.self());
+                Roster roster = rendezvous.gatherRoster(formation);
                 ClusterAuthority authority = new ClusterAuthority(roster, Users.name(), clock.instant(),
                         certificateValidity());
                 int mainIndex = settings.node().index();
@@ -186,6 +195,8 @@ public final class NodeAgent {
                 sshd = startSshd(keys, files);
                 rendezvous.acknowledge();
                 rendezvous.awaitReady(remaining(formation, start));
+                formed = true;
+                rendezvous.boundCalls(null);
                 LOG.info("cluster formed: {} nodes, {} slots, in {} ms", roster.nodes().size(),
                         roster.nodes().stream().mapToInt(NodeRecord::slots).sum(),
                         Duration.between(start, clock.instant()).toMillis());
@@ -202,16 +213,19 @@ public final class NodeAgent {
                         OutputSink.console()).run(spec.steps());
                 reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;
             } catch (RuntimeException e) {
-                exitCode = roster == null ? AgentExit.FORMATION_FAILED : AgentExit.FAILED;
+                exitCode = formed ? AgentExit.FAILED : AgentExit.FORMATION_FAILED;
                 reason = e.getMessage();
                 LOG.error("{}", reason);
                 LOG.debug("failure", e);
             }
-            finish(new DoneRecord(exitCode, reason), sshd, beacon);
+            finish(new DoneRecord(exitCode, reason), sshd, beacon, formed);
             return exitCode;
         }
 
-        private void finish(DoneRecord done, SshdProcess sshd, MainBeacon beacon) {
+        private void finish(DoneRecord done, SshdProcess sshd, MainBeacon beacon, boolean formed) {
+            if (!formed) {
+                rendezvous.boundCalls(clock.instant().plus(CLOSING_AFTER_FAILED_FORMATION));
+            }
             try {
                 rendezvous.publishDone(done);
             } catch (RuntimeException e) {
@@ -233,6 +247,9 @@ public final class NodeAgent {
             if (settings.keepRendezvous()) {
                 LOG.info("keeping the rendezvous objects at {}", store.describe());
             } else {
+                if (!formed) {
+                    rendezvous.boundCalls(clock.instant().plus(CLOSING_AFTER_FAILED_FORMATION));
+                }
                 try {
                     rendezvous.cleanUp();
                 } catch (RuntimeException e) {

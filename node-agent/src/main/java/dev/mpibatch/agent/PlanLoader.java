@@ -34,7 +34,8 @@ final class PlanLoader {
             return PlanParser.parse(bytes, location);
         }
         Path path = Path.of(location);
-        if (!Files.isRegularFile(path)) {
+        // A directory, FIFO or device is refused by the parser, from its attributes, saying what it is.
+        if (!Files.exists(path)) {
             throw new PlanException("plan file " + path + " does not exist: check " + AgentEnv.PLAN);
         }
         return PlanParser.parse(path);

@@ -11,7 +11,13 @@ import java.util.regex.Pattern;
  * that could have been seen up front. Each message starts with the field's path (e.g. {@code steps[2].exec.program:}).
  */
 public final class JobSpecValidator {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+    /**
+     * The longest job name: AWS Batch allows 128 characters in a job definition name, and the launcher's definition
+     * is {@code mpi-batch-<name>} (10 more). The SubmitJob job name (the name itself, limit 128) and the staging key
+     * piece {@code jobs/<name>-<time>-<random>/} fit within it too.
+     */
+    public static final int MAX_NAME_LENGTH = 128 - "mpi-batch-".length();
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
     private static final int MAX_SLOTS = 1024;
     private static final int MAX_ARG_LENGTH = 64 * 1024;
     /** More steps than this is a generated plan gone wrong; a long sequence belongs in a script. */
@@ -33,7 +39,12 @@ public final class JobSpecValidator {
         }
         if (!NAME.matcher(spec.name()).matches()) {
             fail("name", "'" + spec.name() + "' is not a valid name: use letters, digits, '-' and '_' "
-                    + "(at most 128, starting with a letter or digit)");
+                    + "(at most " + MAX_NAME_LENGTH + ", starting with a letter or digit)");
+        }
+        if (spec.name().length() > MAX_NAME_LENGTH) {
+            fail("name", "'" + spec.name() + "' is " + spec.name().length() + " characters, more than "
+                    + MAX_NAME_LENGTH + ": the job definition name mpi-batch-<name> must fit AWS Batch's limit of 128; "
+                    + "use a shorter name");
         }
         if (spec.nodes() < 1 || spec.nodes() > JobSpec.MAX_NODES) {
             fail("nodes", spec.nodes() + " is out of range: use 1 to " + JobSpec.MAX_NODES);
@@ -125,6 +136,12 @@ public final class JobSpecValidator {
         } else if (step instanceof Step.Mpi mpi) {
             if (mpi.program().isBlank()) {
                 fail(field + ".program", "the program is empty: name the MPI program to run, e.g. ./hello");
+            }
+            // mpirun and mpiexec (Open MPI and MPICH alike) would read it as one of their own options.
+            if (mpi.program().startsWith("-")) {
+                fail(field + ".program", "'" + mpi.program() + "' starts with '-', so mpi" + step.type()
+                        + " would read it as an option: put MPI options in 'args', and for a program whose name "
+                        + "starts with '-' write ./" + mpi.program());
             }
             texts(field + ".args", mpi.args());
             texts(field + ".programArgs", mpi.programArgs());

@@ -1,7 +1,6 @@
 package dev.mpibatch.plan;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -41,8 +40,12 @@ public final class PlanParser {
         this.source = source;
     }
 
-    /** Parses the job file at {@code path}. */
+    /**
+     * Parses the job file at {@code path}. Only a regular file (or a link to one) is opened: a directory, a FIFO or a
+     * device is refused from its attributes alone, since opening a FIFO would wait for a writer forever.
+     */
     public static JobSpec parse(Path path) {
+        JobFiles.requireRegularFile(path);
         try {
             if (Files.size(path) > MAX_BYTES) {
                 throw new PlanException(path + ": the job file is larger than 1 MiB: put data in 'files' instead");
@@ -51,7 +54,9 @@ public final class PlanParser {
         } catch (NoSuchFileException e) {
             throw new PlanException("job file " + path + " does not exist: check the path");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read job file " + path + ": " + e.getMessage(), e);
+            // Unreadable content (e.g. /proc/self/mem answers EIO) is bad input, not a bug of ours.
+            throw new PlanException("job file " + path + " cannot be read: " + e.getMessage()
+                    + ": pass a readable YAML or JSON job file");
         }
     }
 

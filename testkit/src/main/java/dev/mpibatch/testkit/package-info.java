@@ -10,5 +10,8 @@
  *     assertThat(proxy.stats().totalRequests()).isLessThan(100);
  * }
  * }</pre>
+ *
+ * <p>{@link dev.mpibatch.testkit.SilentServer} is an endpoint that never answers (it accepts and stays silent, or
+ * its accept backlog is full), for proving that every wait is bounded.
  */
 package dev.mpibatch.testkit;

@@ -26,9 +26,15 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import dev.mpibatch.agent.rendezvous.NoAnswer;
+
 /**
  * The AWS clients of the CLI: region and endpoint as given, credentials from a profile, from the environment it was
  * handed, or the SDK's default chain. Credentials are never printed.
+ *
+ * <p>Every client's waits are bounded: {@link #CONNECT_TIMEOUT} to connect, {@link #SOCKET_TIMEOUT} between bytes of
+ * an answer, {@link #ATTEMPT_TIMEOUT} per attempt and {@link #CALL_TIMEOUT} per call with its retries. A call that
+ * gets no answer fails naming the endpoint, the service and the operation (exit code 3 in the CLI).
  *
  * @param region      the region, if given
  * @param endpointUrl an endpoint for every service (an emulator), if given
@@ -40,7 +46,7 @@ public record AwsClients(Optional<String> region, Optional<String> endpointUrl, 
 
     public BatchClient batch() {
         var builder = BatchClient.builder().region(resolvedRegion()).credentialsProvider(credentials())
-                .overrideConfiguration(retries());
+                .overrideConfiguration(calls());
         withHttp(builder);
         endpointUrl.ifPresent(url -> builder.endpointOverride(URI.create(url)));
         return builder.build();
@@ -48,7 +54,7 @@ public record AwsClients(Optional<String> region, Optional<String> endpointUrl, 
 
     public S3Client s3() {
         var builder = S3Client.builder().region(resolvedRegion()).credentialsProvider(credentials())
-                .overrideConfiguration(retries());
+                .overrideConfiguration(calls());
         withHttp(builder);
         endpointUrl.ifPresent(url -> builder.endpointOverride(URI.create(url)).forcePathStyle(true));
         return builder.build();
@@ -56,7 +62,7 @@ public record AwsClients(Optional<String> region, Optional<String> endpointUrl, 
 
     public CloudWatchLogsClient logs() {
         var builder = CloudWatchLogsClient.builder().region(resolvedRegion()).credentialsProvider(credentials())
-                .overrideConfiguration(retries());
+                .overrideConfiguration(calls());
         withHttp(builder);
         endpointUrl.ifPresent(url -> builder.endpointOverride(URI.create(url)));
         return builder.build();
@@ -64,7 +70,7 @@ public record AwsClients(Optional<String> region, Optional<String> endpointUrl, 
 
     public CloudFormationClient cloudFormation() {
         var builder = CloudFormationClient.builder().region(resolvedRegion()).credentialsProvider(credentials())
-                .overrideConfiguration(retries());
+                .overrideConfiguration(calls());
         withHttp(builder);
         endpointUrl.ifPresent(url -> builder.endpointOverride(URI.create(url)));
         return builder.build();
@@ -98,8 +104,21 @@ public record AwsClients(Optional<String> region, Optional<String> endpointUrl, 
         return DefaultCredentialsProvider.create();
     }
 
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a client waits for a TCP connection (an endpoint that does not accept is given up after this). */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a client waits for the next bytes of an answer. */
+    public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long one attempt of a call may take in all. The CLI's calls are small (Batch, Logs, CloudFormation, a plan
+     * of at most 1 MiB); uploads of staged files get a longer attempt from their size ({@link Staging}).
+     */
+    public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a call may take with its retries (the SDK's standard mode: 3 attempts). An endpoint that never
+     * answers fails each call after this, naming the endpoint; {@code submit} makes its first calls in parallel, so
+     * it exits 3 about this long after it starts.
+     */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
     /**
      * The HTTP client. For a plain {@code http://} endpoint (an emulator) it opens connections itself: the SDK's
@@ -127,7 +146,22 @@ public record AwsClients(Optional<String> region, Optional<String> endpointUrl, 
         }
     }
 
-    private static ClientOverrideConfiguration retries() {
-        return ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build();
+    private ClientOverrideConfiguration calls() {
+        return ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
+                .apiCallAttemptTimeout(ATTEMPT_TIMEOUT).apiCallTimeout(CALL_TIMEOUT)
+                .addExecutionInterceptor(new NoAnswerInterceptor(endpointDescription()))
+                .build();
+    }
+
+    /** Where calls go, for messages: the endpoint without user info, or AWS's endpoints in the region. */
+    private String endpointDescription() {
+        if (endpointUrl.isPresent()) {
+            return NoAnswer.withoutUserInfo(URI.create(endpointUrl.get()));
+        }
+        try {
+            return "AWS in " + resolvedRegion();
+        } catch (IllegalArgumentException e) {
+            return "AWS";
+        }
     }
 }

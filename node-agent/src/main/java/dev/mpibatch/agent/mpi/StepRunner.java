@@ -10,6 +10,8 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mpibatch.agent.LogText;
+
 import dev.mpibatch.agent.ssh.Broadcaster;
 import dev.mpibatch.plan.Step;
 
@@ -62,11 +64,11 @@ public final class StepRunner {
 
     private int run(Step step, int number, int total) {
         if (step instanceof Step.Broadcast broadcast) {
-            LOG.info("step {}/{} broadcast: {}", number, total, String.join(" ", broadcast.paths()));
+            LOG.info("step {}/{} broadcast: {}", number, total, LogText.escapeAll(broadcast.paths()));
             return broadcast(broadcast);
         }
         List<String> command = command(step);
-        LOG.info("step {}/{} {}: {}", number, total, step.type(), String.join(" ", command));
+        LOG.info("step {}/{} {}: {}", number, total, step.type(), LogText.escapeAll(command));
         OutputSink output = step instanceof Step.Mpi mpi ? driver.output(mpi, cluster, sink) : sink;
         return new ProcessRunner(workDir, spoolDir, env, output).run(command, stepTimeout);
     }
@@ -89,8 +91,15 @@ public final class StepRunner {
         List<Path> paths = new ArrayList<>();
         for (String name : step.paths()) {
             Path path = workDir.resolve(name).normalize();
+            if (Files.isDirectory(path)) {
+                LOG.error("broadcast: {} is a directory, and broadcast copies files: list the files in it (e.g. {}/a, "
+                        + "{}/b), or broadcast an archive of it", LogText.escape(path.toString()), LogText.escape(name),
+                        LogText.escape(name));
+                return 1;
+            }
             if (!Files.isRegularFile(path)) {
-                LOG.error("broadcast: {} does not exist on the main node (did an earlier step make it?)", path);
+                LOG.error("broadcast: {} does not exist on the main node (did an earlier step make it?)",
+                        LogText.escape(path.toString()));
                 return 1;
             }
             paths.add(path);

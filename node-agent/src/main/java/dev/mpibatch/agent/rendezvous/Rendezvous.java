@@ -33,7 +33,9 @@ public final class Rendezvous {
     /** While waiting for its bundle, how often a worker looks whether the main node gave up. */
     private static final Duration MAIN_CHECK = Duration.ofSeconds(3);
 
-    private final RendezvousStore store;
+    private final RendezvousStore base;
+    /** The store as calls see it: {@link #base}, or a view of it whose calls end by a deadline. */
+    private volatile RendezvousStore store;
     private final NodeEnvironment node;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -43,12 +45,23 @@ public final class Rendezvous {
 
     public Rendezvous(RendezvousStore store, NodeEnvironment node, Clock clock, Sleeper sleeper, Polling polling,
                       RandomGenerator random) {
+        this.base = store;
         this.store = store;
         this.node = node;
         this.clock = clock;
         this.sleeper = sleeper;
         this.polling = polling;
         this.random = random;
+    }
+
+    /**
+     * Bounds every store call from now on by {@code end}, retries included: during formation an S3 that does not
+     * answer costs no more than the formation timeout, and the failure names the key and the endpoint. {@code null}
+     * lifts the bound (the calls keep their client's own timeouts). The timed waits below are bounded by their own
+     * deadlines as well.
+     */
+    public void boundCalls(Instant end) {
+        store = end == null ? base : base.until(end, clock);
     }
 
     /**
@@ -85,14 +98,15 @@ public final class Rendezvous {
             throw new IllegalStateException("only the main node gathers the roster");
         }
         Instant deadline = clock.instant().plus(timeout);
+        RendezvousStore calls = store.until(deadline, clock);
         Map<Integer, NodeRecord> records = new ConcurrentHashMap<>();
         Duration interval = null;
         while (true) {
-            List<String> keys = store.list(RendezvousKeys.NODES_PREFIX);
-            refuseDuplicateClaims(keys);
+            List<String> keys = calls.list(RendezvousKeys.NODES_PREFIX);
+            refuseDuplicateClaims(keys, calls);
             TreeSet<Integer> listed = present(keys, RendezvousKeys.NODES_PREFIX, ".json");
             List<Integer> fresh = listed.stream().filter(i -> !records.containsKey(i)).toList();
-            Parallel.forEach(fresh, i -> records.put(i, readRecord(i)));
+            Parallel.forEach(fresh, i -> records.put(i, readRecord(i, calls)));
             if (records.size() == node.numNodes()) {
                 break;
             }
@@ -117,12 +131,12 @@ public final class Rendezvous {
     }
 
     /** Fails formation when an agent found its index taken: the cluster must not form around a confusion. */
-    private void refuseDuplicateClaims(List<String> keys) {
+    private void refuseDuplicateClaims(List<String> keys, RendezvousStore calls) {
         for (String key : keys) {
             if (RendezvousKeys.isDuplicate(key)) {
                 String claimed = RendezvousKeys.claimedBy(key);
                 String index = present(List.of(claimed), RendezvousKeys.NODES_PREFIX, ".json").first().toString();
-                String second = store.get(key).map(json -> {
+                String second = calls.get(key).map(json -> {
                     try {
                         NodeRecord r = RecordCodec.readNode(json, claimed, node.jobId(), node.attempt());
                         return " (the second at " + r.address() + ":" + r.sshPort() + ", host " + r.hostname() + ")";
@@ -136,9 +150,9 @@ public final class Rendezvous {
         }
     }
 
-    private NodeRecord readRecord(int index) {
+    private NodeRecord readRecord(int index, RendezvousStore calls) {
         String key = RendezvousKeys.node(index);
-        byte[] bytes = store.get(key).orElseThrow(() -> new RendezvousException(
+        byte[] bytes = calls.get(key).orElseThrow(() -> new RendezvousException(
                 "rendezvous record " + key + " was listed but cannot be read at " + store.describe()));
         return RecordCodec.readNode(bytes, key, node.jobId(), node.attempt());
     }
@@ -166,10 +180,12 @@ public final class Rendezvous {
         requireRegistered();
         String key = RendezvousKeys.bundle(node.index());
         Instant deadline = clock.instant().plus(timeout);
+        RendezvousStore calls = store.until(deadline, clock);
         pause(Polling.firstBundleLook(node.numNodes(), random), deadline);
-        byte[] bytes = pollFor(key, deadline, Polling.forBundle(node.numNodes()), () -> "formation timed out after "
-                + seconds(timeout) + ": the main node (index " + node.mainIndex() + ") never published the certificates "
-                + "of node " + node.index() + " (" + key + ") at " + store.describe(), this::failIfMainGaveUp);
+        byte[] bytes = pollFor(calls, key, deadline, Polling.forBundle(node.numNodes()), () -> "formation timed out "
+                + "after " + seconds(timeout) + ": the main node (index " + node.mainIndex() + ") never published the "
+                + "certificates of node " + node.index() + " (" + key + ") at " + store.describe(),
+                () -> failIfMainGaveUp(calls));
         return RecordCodec.readBundle(bytes, key, node.jobId(), node.attempt(), node.index(), node.numNodes());
     }
 
@@ -198,10 +214,11 @@ public final class Rendezvous {
     private void awaitEveryIndex(String prefix, String suffix, Duration timeout,
                                  java.util.function.Function<TreeSet<Integer>, String> timeoutMessage) {
         Instant deadline = clock.instant().plus(timeout);
+        RendezvousStore calls = store.until(deadline, clock);
         Polling polling = this.polling.withInitialAtLeast(Duration.ofMillis(node.numNodes() / 4));
         Duration interval = null;
         while (true) {
-            TreeSet<Integer> missing = missing(store.list(prefix), prefix, suffix);
+            TreeSet<Integer> missing = missing(calls.list(prefix), prefix, suffix);
             if (missing.isEmpty()) {
                 return;
             }
@@ -266,20 +283,20 @@ public final class Rendezvous {
     }
 
     /** A main node that failed to form the cluster says so in done.json: workers need not wait out their timeout. */
-    private void failIfMainGaveUp() {
-        Optional<byte[]> done = store.get(RendezvousKeys.DONE);
+    private void failIfMainGaveUp(RendezvousStore calls) {
+        Optional<byte[]> done = calls.get(RendezvousKeys.DONE);
         if (done.isPresent()) {
             DoneRecord record = RecordCodec.readDone(done.get(), RendezvousKeys.DONE);
             throw new RendezvousException("the main node gave up before the cluster formed: " + record.reason());
         }
     }
 
-    private byte[] pollFor(String key, Instant deadline, Polling schedule, Supplier<String> timeoutMessage,
-                           Runnable everyFewSeconds) {
+    private byte[] pollFor(RendezvousStore calls, String key, Instant deadline, Polling schedule,
+                           Supplier<String> timeoutMessage, Runnable everyFewSeconds) {
         Instant nextCheck = clock.instant().plus(MAIN_CHECK);
         Duration interval = null;
         while (true) {
-            Optional<byte[]> value = store.get(key);
+            Optional<byte[]> value = calls.get(key);
             if (value.isPresent()) {
                 return value.get();
             }

@@ -1,5 +1,7 @@
 package dev.mpibatch.agent.rendezvous;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +34,16 @@ public interface RendezvousStore extends AutoCloseable {
 
     /** A description for messages and logs, e.g. {@code s3://bucket/prefix/job/attempt-1/}; never a secret. */
     String describe();
+
+    /**
+     * This store with every call bounded by {@code deadline} (as {@code clock} tells time): a call whose remote end
+     * does not answer fails by then with a {@link RendezvousException} naming the key and the endpoint, so formation
+     * waits no longer than its timeout however each call hangs. A store whose calls cannot hang (a local directory)
+     * returns itself. Closing the view does not close this store.
+     */
+    default RendezvousStore until(Instant deadline, Clock clock) {
+        return this;
+    }
 
     @Override
     default void close() {

@@ -52,8 +52,34 @@ public final class RendezvousStores {
     }
 
     /**
+     * How long the agents' (and the local launcher's) rendezvous S3 client waits for a TCP connection. S3 accepts in
+     * milliseconds; a host that does not accept at all (no route, a full backlog) is given up after this.
+     */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** How long a rendezvous request may wait for the next bytes of an answer. */
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long one attempt of a rendezvous request may take in all: rendezvous objects are small (a record is under
+     * 2 KiB, a LIST of 1,000 keys about 200 KiB), so an attempt that lasts longer is hung, and is retried.
+     */
+    public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a rendezvous request may take with all its retries and backoffs ({@link RendezvousRetries}: 10
+     * attempts with at most 3 s between them fit when each fails fast). During formation each request is further
+     * bounded by the formation deadline ({@link RendezvousStore#until}).
+     */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a staged-file download may wait for the next bytes. Downloads have no overall limit (a file may be
+     * large), so a stalled one is detected by this, and tried 3 times.
+     */
+    public static final Duration TRANSFER_READ_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
      * An S3 client with credentials and region from the SDK's default chains (us-east-1 when no region is configured,
-     * as is common with a local S3 server), path-style addressing with an endpoint override, and the bounded retries of {@link RendezvousRetries}.
+     * as is common with a local S3 server), path-style addressing with an endpoint override, the bounded retries of
+     * {@link RendezvousRetries}, and the timeouts {@link #CONNECT_TIMEOUT}, {@link #READ_TIMEOUT},
+     * {@link #ATTEMPT_TIMEOUT} and {@link #CALL_TIMEOUT}: no request waits longer than {@link #CALL_TIMEOUT}.
      */
     public static S3Client s3Client(Optional<String> endpoint) {
         return s3Client(endpoint, java.util.Map.of());
@@ -65,16 +91,31 @@ public final class RendezvousStores {
      * environment it was given rather than its process's.
      */
     public static S3Client s3Client(Optional<String> endpoint, java.util.Map<String, String> environment) {
+        return s3Client(endpoint, environment, READ_TIMEOUT, ClientOverrideConfiguration.builder()
+                .retryStrategy(RendezvousRetries.strategy())
+                .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                .apiCallTimeout(CALL_TIMEOUT)
+                .build());
+    }
+
+    /**
+     * An S3 client for staged files, which may be large: no limit on a request's total time, but a download that
+     * stalls for {@link #TRANSFER_READ_TIMEOUT} fails, after at most 3 attempts; connections as {@link #s3Client}.
+     */
+    public static S3Client s3TransferClient(Optional<String> endpoint, java.util.Map<String, String> environment) {
+        return s3Client(endpoint, environment, TRANSFER_READ_TIMEOUT, ClientOverrideConfiguration.builder()
+                .retryStrategy(software.amazon.awssdk.core.retry.RetryMode.STANDARD).build());
+    }
+
+    private static S3Client s3Client(Optional<String> endpoint, java.util.Map<String, String> environment,
+                                     Duration readTimeout, ClientOverrideConfiguration override) {
         String region = environment.getOrDefault("AWS_REGION", environment.get("AWS_DEFAULT_REGION"));
         var builder = S3Client.builder()
                 .region(region == null || region.isBlank() ? region() : Region.of(region))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(30)))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(RendezvousRetries.strategy())
-                        .apiCallTimeout(Duration.ofMinutes(2))
-                        .build());
+                        .connectionTimeout(CONNECT_TIMEOUT)
+                        .socketTimeout(readTimeout))
+                .overrideConfiguration(override);
         endpoint.ifPresent(url -> builder.endpointOverride(URI.create(url)).forcePathStyle(true));
         String keyId = environment.get("AWS_ACCESS_KEY_ID");
         String secret = environment.get("AWS_SECRET_ACCESS_KEY");

@@ -24,6 +24,8 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mpibatch.agent.LogText;
+
 import dev.mpibatch.agent.rendezvous.NodeRecord;
 import dev.mpibatch.agent.rendezvous.Roster;
 
@@ -109,12 +111,12 @@ public final class Broadcaster {
             }
         }
         if (!failures.isEmpty()) {
-            throw new IllegalStateException("broadcast of " + file.getFileName() + " failed on "
+            throw new IllegalStateException("broadcast of " + shown(file) + " failed on "
                     + String.join("; ", failures));
         }
         long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
         LOG.info("broadcast {} ({} bytes) to {} nodes through {} in {} ms ({} MB/s; hops connected in {} ms), "
-                + "every copy verified", file.getFileName(), size, targets.size(),
+                + "every copy verified", shown(file), size, targets.size(),
                 chains.size() == 1 ? "a chain" : chains.size() + " chains", millis, size / 1000 / millis, connected);
     }
 
@@ -193,11 +195,11 @@ public final class Broadcaster {
             sender.join();
             return ChainReport.parse(chain, stderr, exit);
         } catch (IOException e) {
-            throw new IllegalStateException("broadcast of " + file.getFileName() + ": cannot run ssh: " + e.getMessage()
+            throw new IllegalStateException("broadcast of " + shown(file) + ": cannot run ssh: " + e.getMessage()
                     + " (install OpenSSH's client)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during the broadcast of " + file.getFileName(), e);
+            throw new IllegalStateException("interrupted during the broadcast of " + shown(file), e);
         }
     }
 
@@ -237,7 +239,7 @@ public final class Broadcaster {
             }
             return String.format("%04o", mode);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the mode of " + file + " to broadcast it: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the mode of " + LogText.escape(file.toString()) + " to broadcast it: " + e.getMessage(), e);
         }
     }
 
@@ -245,7 +247,12 @@ public final class Broadcaster {
         try {
             return Files.size(file);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + file + " to broadcast it: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + LogText.escape(file.toString()) + " to broadcast it: " + e.getMessage(), e);
         }
+    }
+
+    /** The file's name for a message or log line, control characters escaped: a name must not forge a log line. */
+    private static String shown(Path file) {
+        return LogText.escape(String.valueOf(file.getFileName()));
     }
 }

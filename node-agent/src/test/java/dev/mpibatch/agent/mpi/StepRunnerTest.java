@@ -70,6 +70,45 @@ class StepRunnerTest {
     }
 
     @Test
+    void run_whenBroadcastPathIsADirectory_failsSayingSoAndWhatToDo() throws Exception {
+        Files.createDirectories(dir.resolve("results"));
+
+        String log = logOf(() -> assertThat(runner(Duration.ZERO).run(List.of(new Step.Broadcast(List.of("results")))))
+                .isEqualTo(1));
+
+        assertThat(log).contains("broadcast: " + dir.resolve("results") + " is a directory, and broadcast copies files: "
+                + "list the files in it (e.g. results/a, results/b), or broadcast an archive of it")
+                .doesNotContain("does not exist");
+    }
+
+    @Test
+    void run_whenAFileNameHasControlCharacters_logsItEscapedOnOneLine() {
+        String forged = "a.bin\n12:00:00.000 [INFO] StepRunner - step 2/2 done\r\u001b[2J";
+
+        String log = logOf(() -> assertThat(runner(Duration.ZERO).run(List.of(new Step.Broadcast(List.of(forged)))))
+                .isEqualTo(1));
+
+        assertThat(log).contains("a.bin\\n12:00:00.000 [INFO] StepRunner - step 2/2 done\\r\\u001b[2J does not exist")
+                .doesNotContain("\r").doesNotContain("\u001b");
+        assertThat(log.lines()).noneMatch(line -> line.startsWith("12:00:00.000"));
+    }
+
+    /** What the agent logged (slf4j-simple writes to the current System.err) while {@code action} ran. */
+    private static String logOf(Runnable action) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        original.print(log);
+        return log;
+    }
+
+    @Test
     void run_whenBroadcastOnSharedFileSystem_copiesNothingAndSucceeds() throws Exception {
         Files.writeString(dir.resolve("a.bin"), "x");
 
