@@ -92,42 +92,54 @@ public final class LocalCluster {
                 + (namespaces ? " namespace hosts in " + options.subnet() : " loopback hosts"));
 
         AtomicInteger up = new AtomicInteger();
-        try (RendezvousStore store = openStore(rendezvous, jobId)) {
-            resources.onClose(() -> {
-                if (!options.keep()) {
-                    try {
-                        store.deleteAll();
-                    } catch (RuntimeException e) {
-                        // the main node deletes it in the normal case; this is the safety net
-                    }
-                }
-            });
-            FormationProgress progress = new FormationProgress(store, hosts.size(), up::get, options.err(),
-                    System.console() != null && options.err() == System.err);
-            Thread progressThread = new Thread(progress, "formation-progress");
-            progressThread.setDaemon(true);
-            List<Process> agents = new ArrayList<>();
-            for (Host host : hosts) {
-                if (options.neverStart().contains(host.index())) {
-                    options.err().println("mpi-batch local: node " + host.index() + " never starts (--never-start)");
-                    continue;
-                }
-                Process agent = launcher.start(host, progress::endLine);
-                resources.add(agent);
-                agents.add(agent);
-                up.incrementAndGet();
-                if (host.index() == 0) {
-                    progressThread.start();
-                }
+        // Closed by the clean-up, never here: on Ctrl-C or SIGTERM this thread leaves run() as soon as the agents
+        // die, while the shutdown hook still needs the store (its S3 client) to delete the rendezvous objects.
+        RendezvousStore store = openStore(rendezvous, jobId);
+        resources.onClose(() -> deleteAndClose(store));
+        FormationProgress progress = new FormationProgress(store, hosts.size(), up::get, options.err(),
+                System.console() != null && options.err() == System.err);
+        Thread progressThread = new Thread(progress, "formation-progress");
+        progressThread.setDaemon(true);
+        List<Process> agents = new ArrayList<>();
+        for (Host host : hosts) {
+            if (options.neverStart().contains(host.index())) {
+                options.err().println("mpi-batch local: node " + host.index() + " never starts (--never-start)");
+                continue;
             }
-            Process main = agents.get(0);
-            int exit = waitFor(main);
-            progress.stop();
-            progress.endLine();
-            awaitWorkers(agents.subList(1, agents.size()));
-            launcher.drainOutput();
-            options.err().println("mpi-batch local: main node exited with " + exit);
-            return exit;
+            Process agent = launcher.start(host, progress::endLine);
+            resources.add(agent);
+            agents.add(agent);
+            up.incrementAndGet();
+            if (host.index() == 0) {
+                progressThread.start();
+            }
+        }
+        Process main = agents.get(0);
+        int exit = waitFor(main);
+        progress.stop();
+        progress.endLine();
+        awaitWorkers(agents.subList(1, agents.size()));
+        launcher.drainOutput();
+        options.err().println("mpi-batch local: main node exited with " + exit);
+        return exit;
+    }
+
+    /**
+     * The safety net behind the main node, which deletes the rendezvous itself when it ends normally: after an
+     * interruption nobody else will. A failure is said, not swallowed: objects left in a bucket cost money and hold
+     * the cluster's addresses and public keys.
+     */
+    private void deleteAndClose(RendezvousStore store) {
+        try {
+            if (!options.keep()) {
+                store.deleteAll();
+            }
+        } catch (RuntimeException e) {
+            options.err().println("mpi-batch local: could not delete the rendezvous objects at " + store.describe()
+                    + ": " + e.getMessage() + "; delete them yourself (e.g. aws s3 rm --recursive " + store.describe()
+                    + ") or let the bucket's lifecycle rule expire them");
+        } finally {
+            store.close();
         }
     }
 
