@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,7 +32,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class LocalCluster {
     private static final long WORKER_EXIT_MILLIS = 15_000;
 
-    private final LocalClusterOptions options;
+    /** The caller's options until the run has chosen its subnet, then the same with that subnet. */
+    private LocalClusterOptions options;
 
     public LocalCluster(LocalClusterOptions options) {
         this.options = options;
@@ -58,7 +60,7 @@ public final class LocalCluster {
         boolean namespaces = !options.loopback() && dev.mpibatch.agent.Users.isRoot();
         Preflight.check(options, spec, namespaces);
         String id = HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(3));
-        LocalLayout layout = LocalLayout.create(id, namespaces, options.environment());
+        LocalLayout layout = claim(id, spec, namespaces);
         ClusterResources resources = new ClusterResources(layout, options.keep(), options.err());
         Thread hook = new Thread(resources::close, "mpi-batch-local-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -71,6 +73,29 @@ public final class LocalCluster {
             } catch (IllegalStateException e) {
                 // shutting down already: the hook does the same
             }
+        }
+    }
+
+    /**
+     * Under the machine's {@link RunLock}: removes what killed runs left, chooses a subnet no interface, route or
+     * live run uses (the one asked for, or else the first free one), and records this run as its owner, so that
+     * two runs starting at once never share a subnet.
+     */
+    private LocalLayout claim(String id, JobSpec spec, boolean namespaces) {
+        Path base = LocalLayout.base(namespaces, options.environment());
+        try (RunLock lock = RunLock.acquire(base)) {
+            List<RunOwner> live = LocalCleanup.collect(base, namespaces, options.err());
+            Optional<String> subnet = Optional.empty();
+            if (namespaces) {
+                SubnetsInUse inUse = SubnetsInUse.now(live);
+                Subnet chosen = LocalClusterOptions.AUTO_SUBNET.equals(options.subnet())
+                        ? inUse.pickFree(spec.nodes()) : inUse.requireFree(options.subnet(), spec.nodes());
+                options = options.withSubnet(chosen.cidr());
+                subnet = Optional.of(chosen.cidr());
+            }
+            LocalLayout layout = LocalLayout.create(id, namespaces, options.environment());
+            RunOwner.write(id, layout.root(), subnet, options.keep());
+            return layout;
         }
     }
 
