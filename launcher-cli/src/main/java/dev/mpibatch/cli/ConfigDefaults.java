@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.OptionSpec;
 final class ConfigDefaults implements IDefaultValueProvider {
     /** Options that describe one invocation, never a standing default. */
     private static final Set<String> PER_CALL = Set.of("help", "version", "verbose", "dry-run", "wait", "follow",
-            "never-start", "keep");
+            "never-start", "keep", "cleanup");
 
     private final Map<String, String> env;
     private final Properties file = new Properties();

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
+import dev.mpibatch.local.LocalCleanup;
 import dev.mpibatch.local.LocalCluster;
 import dev.mpibatch.local.LinkRate;
 import dev.mpibatch.local.LocalClusterOptions;
@@ -27,7 +28,7 @@ final class LocalCommand implements Callable<Integer> {
     @ParentCommand
     MpiBatchCommand parent;
 
-    @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML or JSON).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "JOBFILE", description = "The job file (YAML or JSON).")
     Path jobFile;
 
     @Spec
@@ -52,10 +53,12 @@ final class LocalCommand implements Callable<Integer> {
     }
 
     @Option(names = "--subnet", paramLabel = "CIDR", defaultValue = LocalClusterOptions.DEFAULT_SUBNET,
-            description = "Private subnet of the namespace hosts (default: ${DEFAULT-VALUE}).")
+            description = "Private subnet of the namespace hosts; refused when this machine uses it already "
+                    + "(default: ${DEFAULT-VALUE}, the first free one from 10.213.0.0/24 up).")
     void subnet(String cidr) {
         // checkSubnet's messages name --subnet themselves.
-        subnet = OptionChecks.parsed(commandSpec, "", cidr, LocalClusterOptions::checkSubnet);
+        subnet = LocalClusterOptions.AUTO_SUBNET.equals(cidr) ? cidr
+                : OptionChecks.parsed(commandSpec, "", cidr, LocalClusterOptions::checkSubnet);
     }
 
     @Option(names = "--rendezvous", paramLabel = "URL", description = "Rendezvous through s3://bucket/prefix instead of a local directory.")
@@ -91,11 +94,29 @@ final class LocalCommand implements Callable<Integer> {
         linkRate = OptionChecks.parsed(commandSpec, "--link-rate: ", text, LinkRate::parse);
     }
 
+    @Option(names = "--cleanup", description = "Instead of running a job: remove what killed runs left (processes, "
+            + "namespaces, bridge, veths, run directories); runs still going are left alone.")
+    boolean cleanup;
+
     @Option(names = "--never-start", paramLabel = "NODE", hidden = true, description = "Testing: a host whose agent never starts.")
     List<Integer> neverStart = List.of();
 
     @Override
     public Integer call() {
+        if (cleanup) {
+            String other = commandSpec.commandLine().getParseResult().matchedOptions().stream()
+                    .map(option -> option.longestName())
+                    .filter(name -> !name.equals("--cleanup") && !name.equals("--verbose"))
+                    .findFirst().orElse(jobFile != null ? "JOBFILE" : null);
+            if (other != null) {
+                throw new ParameterException(commandSpec.commandLine(), "--cleanup removes what killed runs left and "
+                        + "runs no job: drop " + other + ", or drop --cleanup");
+            }
+            return LocalCleanup.run(parent.env, parent.out, parent.err);
+        }
+        if (jobFile == null) {
+            throw new ParameterException(commandSpec.commandLine(), "Missing required parameter: 'JOBFILE'");
+        }
         OptionChecks.exclusive(commandSpec, "--loopback", "--subnet", "loopback hosts have no subnet");
         if (endpointUrl != null && rendezvous == null) {
             throw new ParameterException(commandSpec.commandLine(), "--endpoint-url goes with --rendezvous s3://bucket/prefix");

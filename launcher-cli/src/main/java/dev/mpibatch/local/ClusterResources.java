@@ -68,6 +68,9 @@ final class ClusterResources implements AutoCloseable {
             action.run();
         }
         if (keep) {
+            // Over, but the directory stays: clean-up and later runs leave it to the user.
+            String id = layout.root().getFileName().toString().substring("local-".length());
+            RunOwner.markEnded(id, layout.root());
             err.println("mpi-batch local: kept " + layout.root());
         } else {
             deleteTree(layout.root());

@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,7 +32,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class LocalCluster {
     private static final long WORKER_EXIT_MILLIS = 15_000;
 
-    private final LocalClusterOptions options;
+    /** The caller's options until the run has chosen its subnet, then the same with that subnet. */
+    private LocalClusterOptions options;
 
     public LocalCluster(LocalClusterOptions options) {
         this.options = options;
@@ -58,7 +60,7 @@ public final class LocalCluster {
         boolean namespaces = !options.loopback() && dev.mpibatch.agent.Users.isRoot();
         Preflight.check(options, spec, namespaces);
         String id = HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(3));
-        LocalLayout layout = LocalLayout.create(id, namespaces, options.environment());
+        LocalLayout layout = claim(id, spec, namespaces);
         ClusterResources resources = new ClusterResources(layout, options.keep(), options.err());
         Thread hook = new Thread(resources::close, "mpi-batch-local-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -71,6 +73,29 @@ public final class LocalCluster {
             } catch (IllegalStateException e) {
                 // shutting down already: the hook does the same
             }
+        }
+    }
+
+    /**
+     * Under the machine's {@link RunLock}: removes what killed runs left, chooses a subnet no interface, route or
+     * live run uses (the one asked for, or else the first free one), and records this run as its owner, so that
+     * two runs starting at once never share a subnet.
+     */
+    private LocalLayout claim(String id, JobSpec spec, boolean namespaces) {
+        Path base = LocalLayout.base(namespaces, options.environment());
+        try (RunLock lock = RunLock.acquire(base)) {
+            List<RunOwner> live = LocalCleanup.collect(base, namespaces, options.err());
+            Optional<String> subnet = Optional.empty();
+            if (namespaces) {
+                SubnetsInUse inUse = SubnetsInUse.now(live);
+                Subnet chosen = LocalClusterOptions.AUTO_SUBNET.equals(options.subnet())
+                        ? inUse.pickFree(spec.nodes()) : inUse.requireFree(options.subnet(), spec.nodes());
+                options = options.withSubnet(chosen.cidr());
+                subnet = Optional.of(chosen.cidr());
+            }
+            LocalLayout layout = LocalLayout.create(id, namespaces, options.environment());
+            RunOwner.write(id, layout.root(), subnet, options.keep());
+            return layout;
         }
     }
 
@@ -92,42 +117,54 @@ public final class LocalCluster {
                 + (namespaces ? " namespace hosts in " + options.subnet() : " loopback hosts"));
 
         AtomicInteger up = new AtomicInteger();
-        try (RendezvousStore store = openStore(rendezvous, jobId)) {
-            resources.onClose(() -> {
-                if (!options.keep()) {
-                    try {
-                        store.deleteAll();
-                    } catch (RuntimeException e) {
-                        // the main node deletes it in the normal case; this is the safety net
-                    }
-                }
-            });
-            FormationProgress progress = new FormationProgress(store, hosts.size(), up::get, options.err(),
-                    System.console() != null && options.err() == System.err);
-            Thread progressThread = new Thread(progress, "formation-progress");
-            progressThread.setDaemon(true);
-            List<Process> agents = new ArrayList<>();
-            for (Host host : hosts) {
-                if (options.neverStart().contains(host.index())) {
-                    options.err().println("mpi-batch local: node " + host.index() + " never starts (--never-start)");
-                    continue;
-                }
-                Process agent = launcher.start(host, progress::endLine);
-                resources.add(agent);
-                agents.add(agent);
-                up.incrementAndGet();
-                if (host.index() == 0) {
-                    progressThread.start();
-                }
+        // Closed by the clean-up, never here: on Ctrl-C or SIGTERM this thread leaves run() as soon as the agents
+        // die, while the shutdown hook still needs the store (its S3 client) to delete the rendezvous objects.
+        RendezvousStore store = openStore(rendezvous, jobId);
+        resources.onClose(() -> deleteAndClose(store));
+        FormationProgress progress = new FormationProgress(store, hosts.size(), up::get, options.err(),
+                System.console() != null && options.err() == System.err);
+        Thread progressThread = new Thread(progress, "formation-progress");
+        progressThread.setDaemon(true);
+        List<Process> agents = new ArrayList<>();
+        for (Host host : hosts) {
+            if (options.neverStart().contains(host.index())) {
+                options.err().println("mpi-batch local: node " + host.index() + " never starts (--never-start)");
+                continue;
             }
-            Process main = agents.get(0);
-            int exit = waitFor(main);
-            progress.stop();
-            progress.endLine();
-            awaitWorkers(agents.subList(1, agents.size()));
-            launcher.drainOutput();
-            options.err().println("mpi-batch local: main node exited with " + exit);
-            return exit;
+            Process agent = launcher.start(host, progress::endLine);
+            resources.add(agent);
+            agents.add(agent);
+            up.incrementAndGet();
+            if (host.index() == 0) {
+                progressThread.start();
+            }
+        }
+        Process main = agents.get(0);
+        int exit = waitFor(main);
+        progress.stop();
+        progress.endLine();
+        awaitWorkers(agents.subList(1, agents.size()));
+        launcher.drainOutput();
+        options.err().println("mpi-batch local: main node exited with " + exit);
+        return exit;
+    }
+
+    /**
+     * The safety net behind the main node, which deletes the rendezvous itself when it ends normally: after an
+     * interruption nobody else will. A failure is said, not swallowed: objects left in a bucket cost money and hold
+     * the cluster's addresses and public keys.
+     */
+    private void deleteAndClose(RendezvousStore store) {
+        try {
+            if (!options.keep()) {
+                store.deleteAll();
+            }
+        } catch (RuntimeException e) {
+            options.err().println("mpi-batch local: could not delete the rendezvous objects at " + store.describe()
+                    + ": " + e.getMessage() + "; delete them yourself (e.g. aws s3 rm --recursive " + store.describe()
+                    + ") or let the bucket's lifecycle rule expire them");
+        } finally {
+            store.close();
         }
     }
 

@@ -17,7 +17,7 @@ import dev.mpibatch.plan.MpiImplementation;
  * @param jobFile          the job file
  * @param nodes            overrides the job file's node count
  * @param slotsPerNode     overrides the job file's slots per node
- * @param subnet           the private subnet of namespace hosts (CIDR)
+ * @param subnet           the private subnet of namespace hosts (CIDR), or {@link #AUTO_SUBNET}
  * @param rendezvous       {@code s3://bucket/prefix} to rendezvous through S3 instead of a local directory
  * @param endpointUrl      the S3 endpoint for {@code rendezvous} (a local S3 server)
  * @param formationTimeout overrides the job file's formation timeout
@@ -37,7 +37,9 @@ public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt s
                                   Set<Integer> neverStart, Map<String, String> environment,
                                   PrintStream out, PrintStream err, Optional<LinkRate> linkRate) {
 
-    public static final String DEFAULT_SUBNET = "10.213.0.0/24";
+    /** The subnet value that lets a run pick the first free subnet from 10.213.0.0/24 up. */
+    public static final String AUTO_SUBNET = "auto";
+    public static final String DEFAULT_SUBNET = AUTO_SUBNET;
 
     /**
      * Returns {@code cidr} when it is a usable subnet for namespace hosts.
@@ -69,6 +71,12 @@ public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt s
                                Map<String, String> environment, PrintStream out, PrintStream err) {
         this(jobFile, nodes, slotsPerNode, subnet, rendezvous, endpointUrl, formationTimeout, mpi, keep, agentJar,
                 loopback, neverStart, environment, out, err, Optional.empty());
+    }
+
+    /** These options with {@code cidr} as the subnet (the one a run chose). */
+    public LocalClusterOptions withSubnet(String cidr) {
+        return new LocalClusterOptions(jobFile, nodes, slotsPerNode, cidr, rendezvous, endpointUrl, formationTimeout,
+                mpi, keep, agentJar, loopback, neverStart, environment, out, err, linkRate);
     }
 
     /** These options with every host's link capped at {@code rate}. */

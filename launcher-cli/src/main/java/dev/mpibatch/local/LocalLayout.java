@@ -29,7 +29,7 @@ final class LocalLayout {
     }
 
     static LocalLayout create(String id, boolean namespaces, Map<String, String> env) {
-        Path base = namespaces ? Path.of("/run/mpi-batch") : userBase(env);
+        Path base = base(namespaces, env);
         Path root = base.resolve("local-" + id);
         try {
             Files.createDirectories(base);
@@ -44,6 +44,11 @@ final class LocalLayout {
     /** A layout at {@code root} that creates nothing (tests of what is derived from it). */
     static LocalLayout forTest(Path root, boolean namespaces) {
         return new LocalLayout(root, namespaces);
+    }
+
+    /** Where the runs of a mode keep their directories: one per run, {@code local-<id>}. */
+    static Path base(boolean namespaces, Map<String, String> env) {
+        return namespaces ? Path.of("/run/mpi-batch") : userBase(env);
     }
 
     private static Path userBase(Map<String, String> env) {

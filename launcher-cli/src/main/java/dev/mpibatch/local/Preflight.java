@@ -44,13 +44,14 @@ final class Preflight {
             throw new IllegalArgumentException("node agent jar " + options.agentJar() + " not found: build it with "
                     + "'mvn -DskipTests package' or point --agent-jar (or MPI_BATCH_AGENT_JAR) at it");
         }
-        if (namespaces) {
+        // An automatic subnet is chosen large enough later, under the run lock.
+        if (namespaces && !LocalClusterOptions.AUTO_SUBNET.equals(options.subnet())) {
             Subnet subnet = Subnet.parse(options.subnet());
             if (spec.nodes() > subnet.capacity()) {
                 throw new IllegalArgumentException("--subnet " + options.subnet() + " has room for " + subnet.capacity()
                         + " hosts, not " + spec.nodes() + ": choose a larger subnet");
             }
-        } else if (spec.nodes() > 250) {
+        } else if (!namespaces && spec.nodes() > 250) {
             throw new IllegalArgumentException("a loopback cluster has at most 250 hosts, not " + spec.nodes()
                     + ": run as root for network namespaces");
         }

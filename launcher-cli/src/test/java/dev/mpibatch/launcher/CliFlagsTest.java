@@ -88,6 +88,8 @@ class CliFlagsTest {
                 usage("local " + JOB + " --endpoint-url http://127.0.0.1:9", "--endpoint-url goes with --rendezvous"),
                 usage("local " + JOB + " --rendezvous s3://b/p --endpoint-url 127.0.0.1:9", "--endpoint-url '127.0.0.1:9' is not an endpoint URL"),
                 usage("local --nodes 2", "Missing required parameter: 'JOBFILE'"),
+                usage("local --cleanup " + JOB, "--cleanup removes what killed runs left and runs no job: drop JOBFILE"),
+                usage("local --cleanup --nodes 2", "runs no job: drop --nodes, or drop --cleanup"),
                 // status
                 usage("status", "Missing required parameter: 'JOB'"),
                 usage("status j-1 --output xml --region us-east-1", "Invalid value for option '--output'"),

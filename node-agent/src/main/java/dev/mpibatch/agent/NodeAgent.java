@@ -16,6 +16,8 @@ import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mpibatch.agent.liveness.BeaconCredentials;
+import dev.mpibatch.agent.liveness.BeaconPeers;
 import dev.mpibatch.agent.liveness.BeaconWatch;
 import dev.mpibatch.agent.liveness.MainBeacon;
 import dev.mpibatch.agent.mpi.MpiCluster;
@@ -38,6 +40,7 @@ import dev.mpibatch.agent.ssh.BroadcastRelay;
 import dev.mpibatch.agent.ssh.Broadcaster;
 import dev.mpibatch.agent.ssh.ClusterAuthority;
 import dev.mpibatch.agent.ssh.ClusterFiles;
+import dev.mpibatch.agent.ssh.NodeSignatures;
 import dev.mpibatch.agent.ssh.SshKeyPair;
 import dev.mpibatch.agent.ssh.SshKeys;
 import dev.mpibatch.agent.ssh.SshdProcess;
@@ -141,7 +144,7 @@ public final class NodeAgent {
         ClusterFiles files = keys.install(bundle);
         try (SshdProcess sshd = startSshd(keys, files);
              BeaconWatch main = BeaconWatch.connect(bundle.mainAddress(), bundle.beaconPort(),
-                     BeaconWatch.READ_TIMEOUT)) {
+                     BeaconWatch.READ_TIMEOUT, beaconCredentials(bundle, keys))) {
             // Connected before acknowledging: once the cluster is formed, the main node counts every worker.
             rendezvous.acknowledge();
             rendezvous.boundCalls(null);
@@ -160,6 +163,12 @@ public final class NodeAgent {
             }
         }
         return AgentExit.OK;
+    }
+
+    /** The worker proves itself to the main node's beacon with its host key, which the main node has from the roster. */
+    private static BeaconCredentials beaconCredentials(NodeBundle bundle, Keys keys) {
+        return new BeaconCredentials(bundle.jobId(), bundle.attempt(), bundle.index(), keys.self().address(),
+                data -> NodeSignatures.sign(keys.hostKey().privateKey(), data));
     }
 
     /** The main node's part: gather the cluster, run the plan, tell the workers, clean up. */
@@ -188,7 +197,7 @@ public final class NodeAgent {
                 ClusterAuthority authority = new ClusterAuthority(roster, Users.name(), clock.instant(),
                         certificateValidity());
                 int mainIndex = settings.node().index();
-                beacon = MainBeacon.start(address.address(), 0, MainBeacon.HEARTBEAT);
+                beacon = MainBeacon.start(address.address(), 0, MainBeacon.HEARTBEAT, BeaconPeers.of(roster, mainIndex));
                 int beaconPort = beacon.port();
                 ClusterFiles files = keys.install(rendezvous.publishBundles(
                         i -> authority.bundleFor(i, mainIndex, beaconPort)));

@@ -2,6 +2,7 @@ package dev.mpibatch.agent.liveness;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -35,19 +36,23 @@ public final class BeaconWatch implements BooleanSupplier, AutoCloseable {
     }
 
     /**
-     * Connects to the main node's beacon, trying a few times. A main node that cannot be reached counts as gone:
-     * the worker then waits out its lease for done.json, as it would had the main node died a moment later.
+     * Connects to the main node's beacon from this node's address and proves who it is (see {@link BeaconHandshake}),
+     * trying a few times. A main node that cannot be reached, or that refuses the handshake, counts as gone: the
+     * worker then waits out its lease for done.json, as it would had the main node died a moment later.
      */
-    public static BeaconWatch connect(String address, int port, Duration readTimeout) {
+    public static BeaconWatch connect(String address, int port, Duration readTimeout, BeaconCredentials credentials) {
         for (int attempt = 1; attempt <= CONNECT_ATTEMPTS; attempt++) {
             Socket socket = new Socket();
             try {
+                // From the node's own address: the one in its record, which the main node checks.
+                socket.bind(new InetSocketAddress(credentials.localAddress(), 0));
                 socket.connect(new InetSocketAddress(address, port), (int) CONNECT_TIMEOUT.toMillis());
+                handshake(socket, credentials);
                 socket.setSoTimeout((int) readTimeout.toMillis());
                 BeaconWatch watch = new BeaconWatch(socket);
                 watch.reader.start();
                 return watch;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 closeQuietly(socket);
                 LOG.warn("cannot reach the main node's liveness beacon at {} port {} (attempt {} of {}): {}",
                         address, port, attempt, CONNECT_ATTEMPTS, e.getMessage());
@@ -57,6 +62,23 @@ public final class BeaconWatch implements BooleanSupplier, AutoCloseable {
             }
         }
         return new BeaconWatch(null);
+    }
+
+    /** Reads the main node's challenge, answers it, and waits for the main node to let this worker in. */
+    private static void handshake(Socket socket, BeaconCredentials credentials) throws IOException {
+        socket.setSoTimeout((int) BeaconHandshake.TIMEOUT.toMillis());
+        byte[] challenge = socket.getInputStream().readNBytes(BeaconHandshake.CHALLENGE_BYTES);
+        byte[] nonce = BeaconHandshake.nonceOf(challenge);
+        if (nonce == null) {
+            throw new IOException("no beacon challenge (got " + challenge.length + " bytes that are not one): "
+                    + "is this port the main node's beacon?");
+        }
+        OutputStream out = socket.getOutputStream();
+        out.write(credentials.answer(nonce));
+        out.flush();
+        if (socket.getInputStream().read() != BeaconHandshake.ACCEPTED) {
+            throw new IOException("the main node refused this node's handshake (its log says why)");
+        }
     }
 
     /** Whether the main node was still there at its last heartbeat. */

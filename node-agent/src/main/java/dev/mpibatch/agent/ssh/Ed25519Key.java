@@ -97,6 +97,42 @@ public final class Ed25519Key {
         return pem.append(PEM_END).append('\n').toString();
     }
 
+    /**
+     * Reads back a private key file that {@link #openSshPrivateKey} wrote (unencrypted {@code openssh-key-v1}, one
+     * ssh-ed25519 key): a node signs with the key it keeps on disk, without holding a second copy in memory.
+     *
+     * @throws IllegalArgumentException when the text is not such a file
+     */
+    static Ed25519Key fromOpenSshPrivateKey(String pem) {
+        String base64 = pem.replace(PEM_BEGIN, "").replace(PEM_END, "").replaceAll("\\s", "");
+        byte[] body = Base64.getDecoder().decode(base64);
+        byte[] magic = "openssh-key-v1\0".getBytes(StandardCharsets.US_ASCII);
+        if (body.length < magic.length || !Arrays.equals(Arrays.copyOf(body, magic.length), magic)) {
+            throw new IllegalArgumentException("not an OpenSSH private key file");
+        }
+        SshWire.Reader in = new SshWire.Reader(Arrays.copyOfRange(body, magic.length, body.length));
+        if (!in.string().equals("none") || !in.string().equals("none")) {
+            throw new IllegalArgumentException("an encrypted OpenSSH private key: only unencrypted ones are read");
+        }
+        in.bytes(); // KDF options: none
+        if (in.uint32() != 1) {
+            throw new IllegalArgumentException("an OpenSSH private key file with more than one key");
+        }
+        in.bytes(); // the public key blob, repeated in the private section
+        SshWire.Reader secret = new SshWire.Reader(in.bytes());
+        if (secret.uint32() != secret.uint32() || !secret.string().equals(TYPE)) {
+            throw new IllegalArgumentException("not an unencrypted ssh-ed25519 private key");
+        }
+        byte[] publicKey = secret.bytes();
+        byte[] pair = secret.bytes();
+        if (publicKey.length != Ed25519.PUBLIC_KEY_SIZE || pair.length != Ed25519.SECRET_KEY_SIZE + Ed25519.PUBLIC_KEY_SIZE) {
+            throw new IllegalArgumentException("an ssh-ed25519 private key of the wrong size");
+        }
+        byte[] seed = Arrays.copyOf(pair, Ed25519.SECRET_KEY_SIZE);
+        Arrays.fill(pair, (byte) 0);
+        return new Ed25519Key(seed, publicKey);
+    }
+
     @Override
     public String toString() {
         // Never print key material, not even by accident through a log line.
