@@ -12,7 +12,8 @@ FROM ${BASE_IMAGE} AS runtime
 # UTF-8 everywhere: job names, arguments and program output that are not ASCII survive (Debian's default is POSIX).
 ENV LANG=C.UTF-8 LC_ALL=C.UTF-8
 COPY docker/install-runtime.sh /opt/mpi-batch/install-runtime.sh
-RUN bash /opt/mpi-batch/install-runtime.sh --with-jre && rm -rf /var/lib/apt/lists/*
+# openssh-server's install makes host keys; no node may share them (each node makes its own at start).
+RUN bash /opt/mpi-batch/install-runtime.sh --with-jre && rm -rf /var/lib/apt/lists/* /etc/ssh/ssh_host_*
 COPY docker/mpi-batch-agent /opt/mpi-batch/mpi-batch-agent
 WORKDIR /var/lib/mpi-batch/work
 ENTRYPOINT ["/opt/mpi-batch/mpi-batch-agent"]
