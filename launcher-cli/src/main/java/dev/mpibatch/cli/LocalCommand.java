@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code mpi-batch local JOBFILE --nodes N}: the job on N hosts on this machine. */
 @Command(name = "local", mixinStandardHelpOptions = true,
-        description = "Run a job on a local cluster: network namespace hosts as root, loopback hosts otherwise.")
+        description = "Run a job on a local cluster: network namespace hosts as root, loopback hosts otherwise, "
+                + "or containers of a node image (--image).")
 final class LocalCommand implements Callable<Integer> {
     @ParentCommand
     MpiBatchCommand parent;
@@ -91,12 +92,24 @@ final class LocalCommand implements Callable<Integer> {
         linkRate = OptionChecks.parsed(commandSpec, "--link-rate: ", text, LinkRate::parse);
     }
 
+    @Option(names = "--image", paramLabel = "IMAGE", description = "Run every host as a container of IMAGE (podman), "
+            + "on a network of its own, with the environment AWS Batch gives each node: test the image you will push "
+            + "(build it with bin/build-image).")
+    String image;
+
     @Option(names = "--never-start", paramLabel = "NODE", hidden = true, description = "Testing: a host whose agent never starts.")
     List<Integer> neverStart = List.of();
 
     @Override
     public Integer call() {
         OptionChecks.exclusive(commandSpec, "--loopback", "--subnet", "loopback hosts have no subnet");
+        for (String hostOption : List.of("--loopback", "--subnet", "--link-rate", "--agent-jar")) {
+            OptionChecks.exclusive(commandSpec, "--image", hostOption,
+                    "containers run the image's own agent on a podman network");
+        }
+        if (image != null && image.isBlank()) {
+            throw new ParameterException(commandSpec.commandLine(), "--image: name an image, e.g. localhost/mpi-batch:latest");
+        }
         if (endpointUrl != null && rendezvous == null) {
             throw new ParameterException(commandSpec.commandLine(), "--endpoint-url goes with --rendezvous s3://bucket/prefix");
         }
@@ -112,6 +125,9 @@ final class LocalCommand implements Callable<Integer> {
                 agentJar(), loopback, new HashSet<>(neverStart), parent.env, parent.out, parent.err);
         if (linkRate != null) {
             options = options.withLinkRate(linkRate);
+        }
+        if (image != null) {
+            options = options.withImage(image);
         }
         return new LocalCluster(options).run();
     }

@@ -55,15 +55,22 @@ public final class LocalCluster {
             spec = spec.withMpi(options.mpi().get());
         }
         JobSpecValidator.checkFiles(spec, options.jobFile().toAbsolutePath().getParent());
-        boolean namespaces = !options.loopback() && dev.mpibatch.agent.Users.isRoot();
-        Preflight.check(options, spec, namespaces);
+        boolean containers = options.image().isPresent();
+        boolean namespaces = !containers && !options.loopback() && dev.mpibatch.agent.Users.isRoot();
+        if (containers) {
+            ContainerLauncher.preflight(options, spec);
+        } else {
+            Preflight.check(options, spec, namespaces);
+        }
         String id = HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(3));
-        LocalLayout layout = LocalLayout.create(id, namespaces, options.environment());
+        // Under /run/mpi-batch as root (containers mount from there too), else in the user's own directories.
+        LocalLayout layout = LocalLayout.create(id, namespaces || (containers && dev.mpibatch.agent.Users.isRoot()),
+                options.environment());
         ClusterResources resources = new ClusterResources(layout, options.keep(), options.err());
         Thread hook = new Thread(resources::close, "mpi-batch-local-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return run(spec, id, layout, namespaces, resources);
+            return containers ? runInContainers(spec, id, layout, resources) : run(spec, id, layout, namespaces, resources);
         } finally {
             resources.close();
             try {
@@ -90,7 +97,21 @@ public final class LocalCluster {
         launcher.installAgent();
         options.err().println("mpi-batch local: job " + spec.name() + " (" + jobId + ") on " + hosts.size()
                 + (namespaces ? " namespace hosts in " + options.subnet() : " loopback hosts"));
+        return runAgents(launcher, hosts, rendezvous, jobId, resources);
+    }
 
+    /** The job on one container per host, as AWS Batch runs it (see {@link ContainerLauncher}). */
+    private int runInContainers(JobSpec spec, String id, LocalLayout layout, ClusterResources resources) {
+        String jobId = "local-" + id;
+        ContainerLauncher launcher = ContainerLauncher.create(options, spec, layout, id, resources);
+        options.err().println("mpi-batch local: job " + spec.name() + " (" + jobId + ") on " + spec.nodes()
+                + " containers of " + options.image().orElseThrow() + " on podman network " + launcher.network());
+        return runAgents(launcher, launcher.hosts(), launcher.rendezvous(), jobId, resources);
+    }
+
+    /** Starts the main node, then the others; returns the main node's exit code once the workers ended too. */
+    private int runAgents(NodeStarter launcher, List<Host> hosts, String rendezvous, String jobId,
+                          ClusterResources resources) {
         AtomicInteger up = new AtomicInteger();
         try (RendezvousStore store = openStore(rendezvous, jobId)) {
             resources.onClose(() -> {

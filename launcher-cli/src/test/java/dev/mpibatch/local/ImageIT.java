@@ -66,13 +66,13 @@ class ImageIT {
     @Test
     void image_hasWhatANodeNeeds() {
         NodeImage.Result run = NodeImage.podman("run", "--rm", "--entrypoint", "sh", NodeImage.TAG, "-c",
-                "command -v mpirun.openmpi mpirun.mpich mpicc sshd ssh-keygen python3 java ip; "
+                "for p in mpirun.openmpi mpirun.mpich mpicc sshd ssh-keygen python3 java ip; do command -v $p; done; "
                         + "python3 -c 'import mpi4py, numpy; print(\"mpi4py\", mpi4py.__version__)'; "
                         + "ls /root/.ssh /etc/ssh/ssh_host_*key 2>&1 || true");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("/usr/bin/mpirun.openmpi", "/usr/bin/mpirun.mpich", "/usr/sbin/sshd",
-                "/usr/bin/python3", "/usr/bin/java", "mpi4py ");
+                "/usr/bin/python3", "/usr/bin/java", "/usr/sbin/ip", "mpi4py ");
         // No keys baked in: every node makes its own at start.
         assertThat(run.out()).doesNotContain("ssh_host_ed25519_key\n").contains("No such file");
     }
