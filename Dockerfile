@@ -21,6 +21,10 @@ ENTRYPOINT ["/opt/mpi-batch/mpi-batch-agent"]
 # The runtime with a jar built outside (bin/build-image): `mvn -pl node-agent -am package` first.
 FROM runtime AS prebuilt
 COPY node-agent/target/mpi-batch-agent.jar /opt/mpi-batch/mpi-batch-agent.jar
+# bin/build-image's hash of the image's inputs: an up-to-date image is recognised without building. A LABEL step
+# (not podman build --label, which a cached build does not apply) so that a new hash always reaches the image.
+ARG INPUTS_HASH=unknown
+LABEL dev.mpi-batch.inputs=${INPUTS_HASH}
 
 # Build stage: the agent jar, built by Maven from this checkout (every module the root pom lists must be here).
 FROM maven:3.9-eclipse-temurin-17 AS build
