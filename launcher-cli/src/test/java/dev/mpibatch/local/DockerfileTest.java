@@ -32,7 +32,7 @@ class DockerfileTest {
         // bin/build-image's path: the same jar, built outside, copied by the stage it selects; the build context
         // leaves target/ out except this jar.
         assertThat(dockerfile).contains("FROM runtime AS prebuilt\nCOPY " + jar + " /opt/mpi-batch/mpi-batch-agent.jar");
-        assertThat(read("bin/build-image")).contains("--target prebuilt").contains("-pl node-agent -am package");
+        assertThat(read("bin/build-image")).contains("--target prebuilt").contains("-pl node-agent -am clean package");
         assertThat(read(".dockerignore")).contains("**/target").contains("!" + jar);
     }
 
