@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.mpibatch.testing.Requirements;
+import dev.mpibatch.testing.S3ProxyFixture;
 
 /**
  * {@code mpi-batch local --image}: every host a container of the node image built by bin/build-image, on a podman
@@ -82,6 +83,28 @@ class ContainersIT {
                 .doesNotContain("AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS");
         assertThat(run.out()).containsPattern("\\[node 0] shm +65536 ");
         assertNothingLeft(id);
+    }
+
+    /** As on Batch: the nodes rendezvous through S3 (here S3Proxy on this machine, reached through the gateway). */
+    @Test
+    void s3Rendezvous_containersReachALoopbackServerThroughTheGateway_andThePrefixIsDeleted() throws Exception {
+        Path job = LocalRun.writeJob(temp.resolve("job.yaml"), "s3-rdv", 2, "steps:", "  - sh: echo formed over S3");
+        try (S3ProxyFixture s3 = S3ProxyFixture.startOnAllAddresses()) {
+            s3.createBucket("rdv");
+            Map<String, String> env = new java.util.HashMap<>(PODMAN);
+            env.putAll(s3.credentialsEnvironment());
+
+            LocalRun run = LocalRun.run(env, "local", job.toString(), "--image", NodeImage.TAG,
+                    "--rendezvous", "s3://rdv/runs", "--endpoint-url", s3.endpoint());
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out()).contains("[node 0] formed over S3");
+            assertThat(run.err()).contains("registered node 1 at s3://rdv/runs/local-" + run.runId());
+            try (var client = s3.client()) {
+                assertThat(client.listObjectsV2(b -> b.bucket("rdv")).contents()).as("objects left").isEmpty();
+            }
+            assertNothingLeft(run.runId());
+        }
     }
 
     @Test
