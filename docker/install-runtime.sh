@@ -10,7 +10,7 @@ packages=(openmpi-bin libopenmpi-dev mpich libmpich-dev openssh-server openssh-c
 for arg in "$@"; do
   case "$arg" in
     --with-jre) packages+=(openjdk-17-jre-headless) ;;
-    --with-build-tools) packages+=(openjdk-17-jdk-headless maven) ;;
+    --with-build-tools) packages+=(openjdk-17-jdk-headless maven awscli) ;;
     *) echo "install-runtime.sh: unknown option '$arg' (use --with-jre or --with-build-tools)" >&2; exit 2 ;;
   esac
 done

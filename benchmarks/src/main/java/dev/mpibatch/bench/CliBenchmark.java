@@ -61,7 +61,7 @@ public final class CliBenchmark implements Benchmark {
                 "--output", "text");
         aws(root, env, endpoint, "cloudformation", "create-stack", "--stack-name", STACK, "--template-body",
                 "file://" + root.resolve("infra/mpi-batch.yaml"), "--capabilities", "CAPABILITY_IAM", "--parameters",
-                "ParameterKey=VpcId,ParameterValue=" + vpc, "ParameterKey=SubnetIds,ParameterValue=" + subnet);
+                "ParameterKey=VpcId,ParameterValue=" + vpc, "ParameterKey=SubnetId,ParameterValue=" + subnet);
         Proc.run(List.of(root.resolve("bin/mpi-batch").toString(), "configure", "--stack", STACK, "--endpoint-url",
                 endpoint), env, root, Moto.timeout()).checked("mpi-batch configure");
         // The first submit registers the job definition (and builds the jar and its CDS archive if needed).

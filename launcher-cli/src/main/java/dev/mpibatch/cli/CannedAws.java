@@ -58,7 +58,11 @@ final class CannedAws implements AutoCloseable {
         String json = switch (path) {
             case "/v1/describejobqueues" -> "{\"jobQueues\":[{\"jobQueueName\":\"training\",\"jobQueueArn\":\"" + ARN
                     + "job-queue/training\",\"state\":\"ENABLED\",\"status\":\"VALID\",\"priority\":1,"
-                    + "\"computeEnvironmentOrder\":[]}]}";
+                    + "\"computeEnvironmentOrder\":[{\"order\":1,\"computeEnvironment\":\"" + ARN
+                    + "compute-environment/training\"}]}]}";
+            case "/v1/describecomputeenvironments" -> "{\"computeEnvironments\":[{\"computeEnvironmentName\":"
+                    + "\"training\",\"computeEnvironmentArn\":\"" + ARN + "compute-environment/training\","
+                    + "\"state\":\"ENABLED\",\"status\":\"VALID\",\"type\":\"UNMANAGED\"}]}";
             case "/v1/describejobdefinitions" -> "{\"jobDefinitions\":[]}";
             case "/v1/registerjobdefinition" -> "{\"jobDefinitionName\":\"training\",\"jobDefinitionArn\":\"" + ARN
                     + "job-definition/training:1\",\"revision\":1}";

@@ -35,7 +35,8 @@ final class CdsTrainingCommand implements Callable<Integer> {
             ByteArrayOutputStream sink = new ByteArrayOutputStream();
             PrintStream quiet = new PrintStream(sink, true, StandardCharsets.UTF_8);
             int code = Main.run(new String[] {"submit", dir.resolve("job.yaml").toString(), "--image", "training",
-                    "--queue", "training", "--bucket", "mpi-batch-training", "--endpoint-url", aws.endpoint()},
+                    "--queue", "training", "--bucket", "mpi-batch-training", "--endpoint-url", aws.endpoint(),
+                    "--job-role-arn", "arn:aws:iam::000000000000:role/training", "--instance-type", "c6i.large"},
                     quiet, quiet, env);
             if (code != 0) {
                 throw new IllegalStateException("the training submit exited with " + code + ": "

@@ -42,6 +42,22 @@ final class FollowPrinter implements JobHandle.Listener {
         out.flush();
     }
 
+    @Override
+    public synchronized void stillWaiting(JobHandle job, JobState waitingIn, java.time.Duration waited,
+                                          java.util.List<String> reasons) {
+        endLine();
+        String since = dev.mpibatch.plan.DurationText.format(waited);
+        if (reasons.isEmpty()) {
+            err.println("job " + job.jobId() + " is still " + waitingIn + " after " + since + "; mpi-batch's checks "
+                    + "found no cause (the compute environment may be scaling up; instance limits of the account and "
+                    + "the subnets' route to S3 are not checked: see 'aws batch describe-compute-environments')");
+        } else {
+            err.println("job " + job.jobId() + " is still " + waitingIn + " after " + since + ", and will not start:");
+            reasons.forEach(r -> err.println("  - " + r));
+        }
+        err.flush();
+    }
+
     /** Ends the progress line before the summary. */
     synchronized void endLine() {
         if (lineOpen) {

@@ -15,6 +15,7 @@ public final class Main {
 
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        dev.mpibatch.agent.Utf8Console.install();
         System.exit(run(args, System.out, System.err, System.getenv()));
     }
 

@@ -58,6 +58,7 @@ public final class MpiBatchCommand implements Runnable {
         all.put("cancel", CancelCommand::new);
         all.put("list", ListCommand::new);
         all.put("configure", ConfigureCommand::new);
+        all.put("doctor", DoctorCommand::new);
         all.put("cds-training", CdsTrainingCommand::new);
         return Collections.unmodifiableMap(all);
     }

@@ -23,14 +23,24 @@ final class SettingsMixin {
     @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "mpi-batch", description = "Key prefix in the bucket (default: ${DEFAULT-VALUE}).")
     String prefix;
 
-    @Option(names = "--job-role-arn", paramLabel = "ARN", description = "IAM role of the containers.")
+    @Option(names = "--job-role-arn", paramLabel = "ARN", description = "IAM role of the containers (the stack's "
+            + "JobRoleArn; 'mpi-batch configure --stack' writes it). Without one, submit refuses.")
     String jobRoleArn;
 
-    @Option(names = "--vcpus", paramLabel = "N", defaultValue = "1", description = "vCPUs per node (default: ${DEFAULT-VALUE}).")
-    int vcpus;
+    @Option(names = "--use-instance-role", description = "Submit without a job role: the compute environment's "
+            + "instance role must reach the bucket.")
+    boolean useInstanceRole;
 
-    @Option(names = "--memory", paramLabel = "MiB", defaultValue = "2048", description = "Memory per node in MiB (default: ${DEFAULT-VALUE}).")
-    int memory;
+    @Option(names = "--vcpus", paramLabel = "N", description = "vCPUs per node (default: all of --instance-type's).")
+    Integer vcpus;
+
+    @Option(names = "--memory", paramLabel = "MiB", description = "Memory per node in MiB (default: --instance-type's "
+            + "usable memory, 90% of it).")
+    Integer memory;
+
+    @Option(names = "--shm-size", paramLabel = "MiB", description = "Size of /dev/shm on every node (default: half "
+            + "the memory per node).")
+    Integer shmSize;
 
     @Option(names = "--gpus", paramLabel = "N", defaultValue = "0", description = "GPUs per node.")
     int gpus;
@@ -68,13 +78,19 @@ final class SettingsMixin {
     Map<String, String> environment = new LinkedHashMap<>();
 
     LauncherSettings settings() {
+        return settings(true);
+    }
+
+    /** The settings; without {@code needImage} (checks that start nothing) a missing image is no error. */
+    LauncherSettings settings(boolean needImage) {
         LauncherSettings.Builder builder = LauncherSettings.builder()
                 .queue(required(queue, "--queue", "MPI_BATCH_QUEUE"))
-                .image(image == null ? "" : image)
+                .image(image == null ? (needImage ? "" : "-") : image)
                 .bucket(required(bucket, "--bucket", "MPI_BATCH_BUCKET"))
-                .prefix(prefix).jobRoleArn(jobRoleArn).vcpus(vcpus).memoryMiB(memory).gpus(gpus).efa(efa)
+                .prefix(prefix).jobRoleArn(jobRoleArn == null || jobRoleArn.isBlank() ? null : jobRoleArn).vcpus(vcpus).memoryMiB(memory).gpus(gpus).efa(efa)
                 .instanceType(instanceType).retryAttempts(retryAttempts).shareIdentifier(shareIdentifier)
-                .tags(tags).environment(environment).logGroup(logGroup);
+                .tags(tags).environment(environment).logGroup(logGroup)
+                .sharedMemoryMiB(shmSize).useInstanceRole(useInstanceRole);
         if (timeout != null) {
             builder.attemptTimeout(timeout);
         }

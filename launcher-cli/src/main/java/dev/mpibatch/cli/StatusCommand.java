@@ -14,7 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import software.amazon.awssdk.services.batch.model.JobSummary;
+import dev.mpibatch.launcher.aws.BatchJobHandle;
+import software.amazon.awssdk.services.batch.model.JobDetail;
 
 /** {@code mpi-batch status JOB}: the job and a table of its nodes. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a job's state and its nodes.")
@@ -51,10 +52,11 @@ final class StatusCommand implements Callable<Integer> {
                     job.jobName(), job.statusAsString(), job.statusReason() == null ? "" : " (" + job.statusReason() + ")",
                     job.jobQueue(), numNodes);
             if (!status.nodes().isEmpty()) {
-                parent.out.printf("%nNODE  STATUS      JOB%n");
-                for (JobSummary node : status.nodes()) {
-                    parent.out.printf("%-5s %-11s %s%n", node.jobId().substring(node.jobId().lastIndexOf('#') + 1),
-                            node.statusAsString(), node.jobId());
+                parent.out.printf("%nNODE  STATUS      EXIT  JOB%n");
+                for (JobDetail node : status.nodes()) {
+                    var exit = BatchJobHandle.exitCode(node);
+                    parent.out.printf("%-5s %-11s %-5s %s%n", node.jobId().substring(node.jobId().lastIndexOf('#') + 1),
+                            node.statusAsString(), exit.isPresent() ? Integer.toString(exit.getAsInt()) : "-", node.jobId());
                 }
             }
             return ExitCodes.OK;

@@ -50,6 +50,14 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the job definition and SubmitJob request as JSON; call no AWS API.")
     boolean dryRun;
 
+    java.time.Duration explainAfter;
+
+    @Option(names = "--explain-after", paramLabel = "DURATION", description = "With --wait: when the job is still "
+            + "RUNNABLE after this long, look for why and say so (default: 5m).")
+    void explainAfter(String text) {
+        explainAfter = OptionChecks.duration(commandSpec, "--explain-after", text);
+    }
+
     @Mixin
     SettingsMixin settings;
 
@@ -64,8 +72,13 @@ final class SubmitCommand implements Callable<Integer> {
             spec = spec.withNodes(nodes);
         }
         Path jobDir = jobFile.toAbsolutePath().getParent();
-        var launcherSettings = settings.settings();
         AwsClients clients = aws.clients(parent.env);
+        // The nodes are told the region the launcher uses (AWS_REGION): the bucket's region as far as it knows.
+        var builder = settings.settings().toBuilder().region(clients.resolvedRegion().id());
+        if (explainAfter != null) {
+            builder.explainRunnableAfter(explainAfter);
+        }
+        var launcherSettings = builder.build();
         if (dryRun) {
             return printDryRun(spec, jobDir, launcherSettings);
         }
@@ -105,6 +118,9 @@ final class SubmitCommand implements Callable<Integer> {
     private int printDryRun(JobSpec spec, Path jobDir, dev.mpibatch.launcher.LauncherSettings launcherSettings) {
         // Clients are never built: a dry run must work without credentials or network.
         Submission submission = new MpiBatchLauncher(NoAws.batch(), NoAws.s3(), NoAws.logs(), launcherSettings).plan(spec, jobDir);
+        for (String problem : submission.problems()) {
+            parent.err.println("mpi-batch: WARNING: submit would refuse this job: " + problem);
+        }
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.set("registerJobDefinition", SdkJson.toJson(submission.definition()));
         json.set("submitJob", SdkJson.toJson(submission.submit()));

@@ -36,5 +36,13 @@ public interface JobHandle {
 
         default void logLine(JobHandle job, int node, long timestampMillis, String message) {
         }
+
+        /**
+         * The job has been in {@code state} (RUNNABLE) for {@code waited}, longer than the launcher's
+         * {@code explainRunnableAfter}; {@code reasons} are what its start checks found (empty: none of them).
+         * Called once per such stretch.
+         */
+        default void stillWaiting(JobHandle job, JobState state, java.time.Duration waited, java.util.List<String> reasons) {
+        }
     }
 }

@@ -12,9 +12,11 @@ import java.util.Optional;
  * @param image           the node image (see the README's "The node image")
  * @param bucket          the bucket for plans, staged files and the rendezvous
  * @param prefix          the key prefix in the bucket
- * @param jobRoleArn      the role the containers run with (S3 access to the prefix)
- * @param vcpus           vCPUs per node
- * @param memoryMiB       memory per node
+ * @param jobRoleArn      the role the containers run with (S3 access to the prefix); without one a submit is refused
+ *                        unless {@code useInstanceRole}
+ * @param vcpus           vCPUs per node; 0 when neither given nor known from {@code instanceType} (a submit then
+ *                        refuses)
+ * @param memoryMiB       memory per node (the container's hard limit); 0 like {@code vcpus}
  * @param gpus            GPUs per node (0 for none)
  * @param efa             attach the EFA device and lift the memlock limit
  * @param instanceType    pin the nodes' instance type
@@ -24,13 +26,21 @@ import java.util.Optional;
  * @param tags            tags on the job and the job definition
  * @param environment     extra environment for every node
  * @param logGroup        the CloudWatch Logs group of the containers ({@value #DEFAULT_LOG_GROUP} is Batch's own)
+ * @param region          the region the nodes are told (AWS_REGION); empty: the launcher's S3 client's region
+ * @param sharedMemoryMiB the size of every node's {@code /dev/shm}; 0: half of {@code memoryMiB}
+ * @param useInstanceRole submit without a job role: the instance role must then reach the bucket
+ * @param explainRunnableAfter how long a followed job may stay RUNNABLE before the launcher looks for the reason
  */
 public record LauncherSettings(String queue, String image, String bucket, String prefix, Optional<String> jobRoleArn,
                                int vcpus, int memoryMiB, int gpus, boolean efa, Optional<String> instanceType,
                                int retryAttempts, Optional<Duration> attemptTimeout, Optional<String> shareIdentifier,
-                               Map<String, String> tags, Map<String, String> environment, String logGroup) {
+                               Map<String, String> tags, Map<String, String> environment, String logGroup,
+                               Optional<String> region, int sharedMemoryMiB, boolean useInstanceRole,
+                               Duration explainRunnableAfter) {
 
     public static final String DEFAULT_LOG_GROUP = "/aws/batch/job";
+    /** Environment name prefixes the nodes get from Batch ({@code AWS_BATCH_}) or from mpi-batch itself. */
+    public static final java.util.List<String> RESERVED_ENVIRONMENT = java.util.List.of("AWS_BATCH_", "MPI_BATCH_");
 
     public LauncherSettings {
         Objects.requireNonNull(queue, "queue");
@@ -46,11 +56,31 @@ public record LauncherSettings(String queue, String image, String bucket, String
                 + "(README: The node image)");
         check(bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "bucket '" + bucket + "' is not a valid S3 bucket "
                 + "name: pass --bucket (or set MPI_BATCH_BUCKET)");
-        check(vcpus >= 1, "--vcpus " + vcpus + ": vCPUs per node must be at least 1");
-        check(memoryMiB >= 4, "--memory " + memoryMiB + ": memory per node must be at least 4 MiB");
+        Objects.requireNonNull(explainRunnableAfter, "explainRunnableAfter");
+        check(vcpus >= 0, "--vcpus " + vcpus + ": vCPUs per node must be at least 1");
+        check(memoryMiB == 0 || memoryMiB >= 4, "--memory " + memoryMiB + ": memory per node must be at least 4 MiB");
+        check(sharedMemoryMiB >= 0 && (memoryMiB == 0 || sharedMemoryMiB <= memoryMiB), "--shm-size "
+                + sharedMemoryMiB + ": /dev/shm must be between 1 MiB and the node's memory (" + memoryMiB + " MiB)");
+        for (String name : environment.keySet()) {
+            for (String reserved : RESERVED_ENVIRONMENT) {
+                check(!name.startsWith(reserved), "--env " + name + ": names starting with " + reserved
+                        + " are set by " + (reserved.startsWith("AWS") ? "AWS Batch" : "mpi-batch") + " on every node;"
+                        + " pick another name" + (reserved.startsWith("AWS") ? "" : " (the job file sets slotsPerNode,"
+                        + " workingDir and timeouts)"));
+            }
+        }
+        for (String key : tags.keySet()) {
+            check(!key.regionMatches(true, 0, "aws:", 0, 4), "--tag " + key + ": tag keys starting with 'aws:' "
+                    + "are reserved by AWS; pick another key");
+        }
         check(gpus >= 0, "--gpus " + gpus + ": GPUs per node must not be negative");
         check(retryAttempts >= 1 && retryAttempts <= 10, "--retry-attempts " + retryAttempts + ": Batch allows 1 to 10 attempts");
         check(attemptTimeout.map(t -> t.toSeconds() >= 60).orElse(true), "--timeout " + attemptTimeout.map(dev.mpibatch.plan.DurationText::format).orElse("") + ": Batch's attempt timeout must be at least 60s");
+    }
+
+    /** {@code /dev/shm} of every node: as given, or half of the node's memory (the Linux default for a tmpfs). */
+    public int effectiveSharedMemoryMiB() {
+        return sharedMemoryMiB > 0 ? sharedMemoryMiB : Math.max(1, memoryMiB / 2);
     }
 
     private static void check(boolean ok, String message) {
@@ -70,8 +100,12 @@ public record LauncherSettings(String queue, String image, String bucket, String
         b.bucket = bucket;
         b.prefix = prefix;
         b.jobRoleArn = jobRoleArn.orElse(null);
-        b.vcpus = vcpus;
-        b.memoryMiB = memoryMiB;
+        b.vcpus = vcpus == 0 ? null : vcpus;
+        b.memoryMiB = memoryMiB == 0 ? null : memoryMiB;
+        b.sharedMemoryMiB = sharedMemoryMiB == 0 ? null : sharedMemoryMiB;
+        b.region = region.orElse(null);
+        b.useInstanceRole = useInstanceRole;
+        b.explainRunnableAfter = explainRunnableAfter;
         b.gpus = gpus;
         b.efa = efa;
         b.instanceType = instanceType.orElse(null);
@@ -84,15 +118,23 @@ public record LauncherSettings(String queue, String image, String bucket, String
         return b;
     }
 
-    /** Builds {@link LauncherSettings}; defaults: prefix {@code mpi-batch}, 1 vCPU, 2048 MiB, no GPU, 1 attempt. */
+    /**
+     * Builds {@link LauncherSettings}. Defaults: prefix {@code mpi-batch}; vCPUs and memory those of the instance type
+     * when {@link InstanceSizes} knows it (all its vCPUs, its usable memory), else not set; {@code /dev/shm} half of
+     * the memory; no GPU; 1 attempt; explain a RUNNABLE job after 5 minutes.
+     */
     public static final class Builder {
         private String queue = "";
         private String image = "";
         private String bucket = "";
         private String prefix = "mpi-batch";
         private String jobRoleArn;
-        private int vcpus = 1;
-        private int memoryMiB = 2048;
+        private Integer vcpus;
+        private Integer memoryMiB;
+        private Integer sharedMemoryMiB;
+        private String region;
+        private boolean useInstanceRole;
+        private Duration explainRunnableAfter = Duration.ofMinutes(5);
         private int gpus;
         private boolean efa;
         private String instanceType;
@@ -108,8 +150,10 @@ public record LauncherSettings(String queue, String image, String bucket, String
         public Builder bucket(String value) { bucket = value; return this; }
         public Builder prefix(String value) { prefix = value; return this; }
         public Builder jobRoleArn(String value) { jobRoleArn = value; return this; }
-        public Builder vcpus(int value) { vcpus = value; return this; }
-        public Builder memoryMiB(int value) { memoryMiB = value; return this; }
+        /** vCPUs per node; {@code null} derives them from the instance type. */
+        public Builder vcpus(Integer value) { vcpus = value; return this; }
+        /** Memory per node in MiB; {@code null} derives it from the instance type. */
+        public Builder memoryMiB(Integer value) { memoryMiB = value; return this; }
         public Builder gpus(int value) { gpus = value; return this; }
         public Builder efa(boolean value) { efa = value; return this; }
         public Builder instanceType(String value) { instanceType = value; return this; }
@@ -119,12 +163,26 @@ public record LauncherSettings(String queue, String image, String bucket, String
         public Builder tags(Map<String, String> value) { tags = value; return this; }
         public Builder environment(Map<String, String> value) { environment = value; return this; }
         public Builder logGroup(String value) { logGroup = value; return this; }
+        public Builder sharedMemoryMiB(Integer value) { sharedMemoryMiB = value; return this; }
+        public Builder region(String value) { region = value; return this; }
+        public Builder useInstanceRole(boolean value) { useInstanceRole = value; return this; }
+        public Builder explainRunnableAfter(Duration value) { explainRunnableAfter = value; return this; }
 
         public LauncherSettings build() {
+            if (vcpus != null && vcpus < 1) {
+                throw new IllegalArgumentException("--vcpus " + vcpus + ": vCPUs per node must be at least 1");
+            }
+            if (sharedMemoryMiB != null && sharedMemoryMiB < 1) {
+                throw new IllegalArgumentException("--shm-size " + sharedMemoryMiB + ": /dev/shm needs at least 1 MiB");
+            }
+            Optional<InstanceSizes.Size> size = Optional.ofNullable(instanceType).flatMap(InstanceSizes::of);
+            int v = vcpus != null ? vcpus : size.map(InstanceSizes.Size::vcpus).orElse(0);
+            int m = memoryMiB != null ? memoryMiB : size.map(InstanceSizes.Size::usableMemoryMiB).orElse(0);
             return new LauncherSettings(queue, image, bucket, prefix.replaceAll("^/+|/+$", ""),
-                    Optional.ofNullable(jobRoleArn), vcpus, memoryMiB, gpus, efa, Optional.ofNullable(instanceType),
+                    Optional.ofNullable(jobRoleArn), v, m, gpus, efa, Optional.ofNullable(instanceType),
                     retryAttempts, Optional.ofNullable(attemptTimeout), Optional.ofNullable(shareIdentifier), tags,
-                    environment, logGroup);
+                    environment, logGroup, Optional.ofNullable(region), sharedMemoryMiB == null ? 0 : sharedMemoryMiB,
+                    useInstanceRole, explainRunnableAfter);
         }
     }
 }

@@ -13,22 +13,20 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
-import dev.mpibatch.agent.AgentEnv;
 import dev.mpibatch.agent.rendezvous.Sleeper;
 import dev.mpibatch.launcher.aws.BatchJobHandle;
 import dev.mpibatch.launcher.aws.JobDefinitions;
+import dev.mpibatch.launcher.aws.NodeJobs;
 import dev.mpibatch.launcher.aws.SdkJson;
 import dev.mpibatch.launcher.aws.Staging;
+import dev.mpibatch.launcher.aws.StartChecks;
+import dev.mpibatch.launcher.aws.SubmitRequests;
 import dev.mpibatch.plan.JobSpec;
 import dev.mpibatch.plan.JobSpecValidator;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.batch.BatchClient;
-import software.amazon.awssdk.services.batch.model.ContainerOverrides;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 import software.amazon.awssdk.services.batch.model.JobSummary;
-import software.amazon.awssdk.services.batch.model.KeyValuePair;
-import software.amazon.awssdk.services.batch.model.NodeOverrides;
-import software.amazon.awssdk.services.batch.model.NodePropertyOverride;
 import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -38,7 +36,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * so credentials, region and endpoints are yours to choose.
  *
  * <pre>{@code
- * LauncherSettings settings = LauncherSettings.builder().queue("mpi").image(image).bucket("my-bucket").build();
+ * LauncherSettings settings = LauncherSettings.builder().queue("mpi").image(image).bucket("my-bucket")
+ *         .jobRoleArn(jobRole).vcpus(64).memoryMiB(120_000).build();
  * try (MpiBatchLauncher launcher = new MpiBatchLauncher(batch, s3, logs, settings)) {
  *     JobHandle job = launcher.submit(PlanParser.parse(jobFile), jobFile.getParent());
  *     JobResult result = job.completion().join();
@@ -92,13 +91,16 @@ public final class MpiBatchLauncher implements AutoCloseable {
             throw new IllegalArgumentException("the job definition would be " + definitionBytes + " bytes, over Batch's "
                     + JobDefinitions.MAX_BYTES + ": use fewer or shorter tags");
         }
-        SubmitJobRequest submit = submitRequest(spec, definition.jobDefinitionName(), staging);
+        // Nodes are told their region: without it the agent asks instance metadata, and where that fails it would
+        // read the bucket in the SDK's fallback region.
+        String region = settings.region().orElseGet(() -> s3.serviceClientConfiguration().region().id());
+        SubmitJobRequest submit = SubmitRequests.request(spec, definition.jobDefinitionName(), staging, settings, region);
         int submitBytes = SdkJson.write(SdkJson.toJson(submit)).getBytes(StandardCharsets.UTF_8).length;
         if (submitBytes > MAX_SUBMIT_BYTES) {
             throw new IllegalArgumentException("the SubmitJob request would be " + submitBytes + " bytes, over Batch's "
                     + MAX_SUBMIT_BYTES + ": pass less environment or fewer tags (the plan itself goes to S3)");
         }
-        return new Submission(definition, submit, staging.keys(spec));
+        return new Submission(definition, submit, staging.keys(spec), StartChecks.offline(settings));
     }
 
     /**
@@ -108,11 +110,15 @@ public final class MpiBatchLauncher implements AutoCloseable {
      *                                         before any AWS request
      * @throws IllegalArgumentException for other bad input (e.g. requests over Batch's size limits), before any AWS
      *                                  request
-     * @throws LauncherException        when AWS refuses; nothing staged is left behind
+     * @throws LauncherException        when AWS refuses, or when the job could never start (see {@link #check});
+     *                                  nothing staged is left behind
      */
     public JobHandle submit(JobSpec spec, Path jobDir) {
         Staging staging = Staging.forJob(settings.bucket(), settings.prefix(), spec, clock);
         Submission submission = plan(spec, jobDir, staging);
+        if (!submission.problems().isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", submission.problems()));
+        }
         // Staging and looking up an identical definition do not depend on each other or on the queue: they run while
         // the queue is checked. Registering a new definition waits for the queue check, so that an unknown queue
         // registers nothing. Whichever part fails, nothing staged remains.
@@ -124,7 +130,7 @@ public final class MpiBatchLauncher implements AutoCloseable {
                 "look up the job definition " + definition.jobDefinitionName()), SUBMIT_THREADS);
         String definitionArn;
         try {
-            aws(() -> checkQueue(), "check the job queue " + settings.queue());
+            aws(() -> checkStart(spec.nodes()), "check the job queue " + settings.queue());
             definitionArn = identical.join().orElseGet(() -> aws(() -> batch.registerJobDefinition(definition)
                     .jobDefinitionArn(), "register the job definition " + definition.jobDefinitionName()));
             upload.join();
@@ -136,7 +142,7 @@ public final class MpiBatchLauncher implements AutoCloseable {
         }
         try {
             String jobId = batch.submitJob(submission.submit().toBuilder().jobDefinition(definitionArn).build()).jobId();
-            return attach(jobId);
+            return follow(jobId, () -> check(spec.nodes()));
         } catch (SdkException e) {
             staging.deleteAll(s3);
             throw new LauncherException("cannot submit to job queue " + settings.queue() + ": " + e.getMessage(), e);
@@ -146,6 +152,36 @@ public final class MpiBatchLauncher implements AutoCloseable {
     /** A handle on a job submitted earlier. */
     public JobHandle attach(String jobId) {
         return new BatchJobHandle(batch, logs, jobId, settings.logGroup(), sleeper, pollInterval);
+    }
+
+    /**
+     * A handle on a job of {@code nodes} nodes submitted earlier with these settings: when it stays RUNNABLE longer
+     * than {@link LauncherSettings#explainRunnableAfter()}, its listeners hear what {@link #check} finds.
+     */
+    public JobHandle attach(String jobId, int nodes) {
+        return follow(jobId, () -> check(nodes));
+    }
+
+    private JobHandle follow(String jobId, java.util.function.Supplier<List<String>> explain) {
+        return new BatchJobHandle(batch, logs, jobId, settings.logGroup(), sleeper, pollInterval, clock,
+                settings.explainRunnableAfter(), () -> {
+                    try {
+                        return explain.get();
+                    } catch (RuntimeException e) {
+                        return List.of("the start checks could not run: " + e.getMessage());
+                    }
+                });
+    }
+
+    /**
+     * What would keep a job of {@code nodes} nodes with these settings from ever starting: no job role, a missing or
+     * disabled queue or compute environment, too few vCPUs, an instance type the environment does not allow, a
+     * share identifier the queue does not take. Empty when none is found.
+     *
+     * @throws LauncherException when Batch cannot be asked
+     */
+    public List<String> check(int nodes) {
+        return aws(() -> StartChecks.all(batch, settings, nodes), "check the job queue " + settings.queue());
     }
 
     /** Hands every log line the job's nodes have written so far to {@code listener}, in time order, then returns. */
@@ -163,8 +199,7 @@ public final class MpiBatchLauncher implements AutoCloseable {
             throw new LauncherException("job " + jobId + " not found in this region: check the id, --region and "
                     + "--endpoint-url ('mpi-batch list --queue Q' lists jobs)");
         }
-        List<JobSummary> nodes = aws(() -> batch.listJobs(b -> b.multiNodeJobId(jobId)).jobSummaryList(),
-                "list the nodes of job " + jobId);
+        List<JobDetail> nodes = aws(() -> NodeJobs.describe(batch, jobs.get(0)), "describe the nodes of job " + jobId);
         return new JobStatus(jobs.get(0), nodes);
     }
 
@@ -174,8 +209,15 @@ public final class MpiBatchLauncher implements AutoCloseable {
                 List.of("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"));
         List<JobSummary> jobs = new ArrayList<>();
         for (String s : statuses) {
-            jobs.addAll(aws(() -> batch.listJobs(b -> b.jobQueue(queue).jobStatus(s)).jobSummaryList(),
-                    "list jobs in queue " + queue));
+            // Batch answers 100 jobs a page; the rest follow by nextToken.
+            String token = null;
+            do {
+                String page = token;
+                var response = aws(() -> batch.listJobs(b -> b.jobQueue(queue).jobStatus(s).nextToken(page)),
+                        "list jobs in queue " + queue);
+                jobs.addAll(response.jobSummaryList());
+                token = response.nextToken();
+            } while (token != null);
         }
         jobs.sort((a, b) -> Long.compare(b.createdAt() == null ? 0 : b.createdAt(), a.createdAt() == null ? 0 : a.createdAt()));
         return jobs;
@@ -205,32 +247,6 @@ public final class MpiBatchLauncher implements AutoCloseable {
         logs.close();
     }
 
-    private SubmitJobRequest submitRequest(JobSpec spec, String definitionName, Staging staging) {
-        List<KeyValuePair> environment = new ArrayList<>();
-        environment.add(pair(AgentEnv.PLAN, staging.planUri()));
-        if (!spec.files().isEmpty()) {
-            environment.add(pair(AgentEnv.FILES, staging.filesUri()));
-        }
-        environment.add(pair(AgentEnv.RENDEZVOUS, "s3://" + settings.bucket() + "/"
-                + (settings.prefix().isEmpty() ? "" : settings.prefix() + "/") + "rendezvous"));
-        settings.environment().forEach((k, v) -> environment.add(pair(k, v)));
-        SubmitJobRequest.Builder submit = SubmitJobRequest.builder()
-                .jobName(spec.name())
-                .jobQueue(settings.queue())
-                .jobDefinition(definitionName)
-                .nodeOverrides(NodeOverrides.builder().numNodes(spec.nodes())
-                        .nodePropertyOverrides(NodePropertyOverride.builder().targetNodes("0:")
-                                .containerOverrides(ContainerOverrides.builder().environment(environment).build())
-                                .build())
-                        .build())
-                .retryStrategy(r -> r.attempts(settings.retryAttempts()))
-                .propagateTags(true)
-                .tags(settings.tags());
-        settings.attemptTimeout().ifPresent(t -> submit.timeout(b -> b.attemptDurationSeconds((int) t.toSeconds())));
-        settings.shareIdentifier().ifPresent(submit::shareIdentifier);
-        return submit.build();
-    }
-
     private void deleteStaged(Staging staging) {
         try {
             staging.deleteAll(s3);
@@ -247,16 +263,10 @@ public final class MpiBatchLauncher implements AutoCloseable {
         }
     }
 
-    private void checkQueue() {
-        var queues = batch.describeJobQueues(b -> b.jobQueues(settings.queue())).jobQueues();
-        if (queues.isEmpty()) {
-            throw new LauncherException("job queue '" + settings.queue() + "' not found: 'aws batch describe-job-queues' "
-                    + "lists the queues of this region (check --region, or deploy infra/ and run 'mpi-batch configure')");
-        }
-    }
-
-    private static KeyValuePair pair(String name, String value) {
-        return KeyValuePair.builder().name(name).value(value).build();
+    private void checkStart(int nodes) {
+        StartChecks.summary(StartChecks.all(batch, settings, nodes)).ifPresent(message -> {
+            throw new LauncherException(message);
+        });
     }
 
     private static <T> T aws(java.util.function.Supplier<T> call, String what) {

@@ -8,10 +8,13 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 
-/** Reads the infra/ stack's outputs as mpi-batch option values (queue, bucket, prefix, job-role-arn, log-group). */
+/**
+ * Reads the infra/ stack's outputs as mpi-batch option values (queue, bucket, prefix, job-role-arn, instance-type,
+ * log-group).
+ */
 public final class StackOutputs {
     private static final Map<String, String> OPTION_OF_OUTPUT = Map.of("Queue", "queue", "Bucket", "bucket",
-            "Prefix", "prefix", "JobRoleArn", "job-role-arn", "LogGroup", "log-group");
+            "Prefix", "prefix", "JobRoleArn", "job-role-arn", "InstanceType", "instance-type", "LogGroup", "log-group");
 
     private StackOutputs() {
     }

@@ -6,7 +6,8 @@
  * change), listeners for states, nodes and log lines, a completion future and {@code cancel}.
  *
  * <pre>{@code
- * LauncherSettings settings = LauncherSettings.builder().queue("mpi-queue").image(image).bucket("my-bucket").build();
+ * LauncherSettings settings = LauncherSettings.builder().queue("mpi-queue").image(image).bucket("my-bucket")
+ *         .jobRoleArn(jobRole).instanceType("c6i.32xlarge").build(); // vCPUs and memory follow from the type
  * try (MpiBatchLauncher launcher = new MpiBatchLauncher(batch, s3, logs, settings)) {
  *     JobHandle job = launcher.submit(PlanParser.parse(jobFile), jobFile.getParent());
  *     JobResult result = job.completion().join();

@@ -33,7 +33,7 @@ final class AgentLauncher implements NodeStarter {
     private final String jobId;
     private final List<Host> hosts;
     private final boolean namespaces;
-    private final List<Thread> pumps = new ArrayList<>();
+    private final List<NodeOutput> pumps = new ArrayList<>();
     private final Path entrypoint;
     private final Path agentJar;
 
@@ -82,11 +82,12 @@ final class AgentLauncher implements NodeStarter {
         }
     }
 
+    /** Waits for the output of the agents to be copied out completely (see {@link NodeOutput#drain}). */
     @Override
     public void drainOutput() {
-        for (Thread pump : pumps) {
+        for (NodeOutput pump : pumps) {
             try {
-                pump.join(2000);
+                pump.drain();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

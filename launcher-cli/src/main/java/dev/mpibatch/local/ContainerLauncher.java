@@ -44,7 +44,7 @@ final class ContainerLauncher implements NodeStarter {
     private final Path jobDir;
     private final Path rendezvousDir;
     private final List<Host> hosts = new ArrayList<>();
-    private final List<Thread> pumps = new ArrayList<>();
+    private final List<NodeOutput> pumps = new ArrayList<>();
     private final List<String> containers = new ArrayList<>();
     private final boolean hasFiles;
     private String gateway;
@@ -269,9 +269,9 @@ final class ContainerLauncher implements NodeStarter {
 
     @Override
     public void drainOutput() {
-        for (Thread pump : pumps) {
+        for (NodeOutput pump : pumps) {
             try {
-                pump.join(2000);
+                pump.drain();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -34,14 +34,15 @@ class CdsTrainingTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (CannedAws aws = CannedAws.start()) {
             int code = Main.run(new String[] {"submit", dir.resolve("job.yaml").toString(), "--image", "i", "--queue",
-                    "q", "--bucket", "mpi-batch-training", "--endpoint-url", aws.endpoint()},
+                    "q", "--bucket", "mpi-batch-training", "--endpoint-url", aws.endpoint(), "--job-role-arn",
+                    "arn:aws:iam::000000000000:role/training", "--vcpus", "2", "--memory", "3584"},
                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()),
                     Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b", "AWS_REGION", "us-east-1"));
 
             assertThat(code).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8).strip()).isEqualTo("training");
             assertThat(aws.requests()).contains("POST /v1/describejobqueues", "POST /v1/describejobdefinitions",
-                    "POST /v1/registerjobdefinition", "POST /v1/submitjob");
+                    "POST /v1/describecomputeenvironments", "POST /v1/registerjobdefinition", "POST /v1/submitjob");
             assertThat(aws.requests()).filteredOn(r -> r.startsWith("PUT /mpi-batch-training/")).hasSize(2);
         }
     }

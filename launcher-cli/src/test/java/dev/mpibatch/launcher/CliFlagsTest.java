@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CliFlagsTest {
     private static final String JOB = MotoServer.cHello().toString();
     private static final String SUBMIT_OK = "--queue q --bucket bucket-1 --image img:1 --region us-east-1";
+    private static final String DEAD_END = " --endpoint-url http://127.0.0.1:9";
 
     @TempDir
     Path home;
@@ -49,6 +50,21 @@ class CliFlagsTest {
                 usage("submit " + JOB + " --endpoint-url ftp://127.0.0.1:9 " + SUBMIT_OK, "--endpoint-url 'ftp://127.0.0.1:9' is not an endpoint URL"),
                 usage("submit " + JOB + " --dry-run --wait " + SUBMIT_OK, "--dry-run and --wait exclude each other"),
                 usage("submit " + JOB + " --image img:1 --bucket bucket-1", "--queue is required"),
+                // what Batch and the agent set themselves, and AWS's own tag keys (a dead endpoint on loopback: were
+                // the check missing, nothing would leave this machine)
+                usage("submit " + JOB + " --env AWS_BATCH_JOB_ID=x " + SUBMIT_OK + DEAD_END,
+                        "--env AWS_BATCH_JOB_ID: names starting with AWS_BATCH_ are set by AWS Batch on every node"),
+                usage("submit " + JOB + " --env MPI_BATCH_PLAN=s3://b/k " + SUBMIT_OK + DEAD_END,
+                        "--env MPI_BATCH_PLAN: names starting with MPI_BATCH_ are set by mpi-batch on every node"),
+                usage("submit " + JOB + " --tag aws:team=hpc " + SUBMIT_OK + DEAD_END,
+                        "--tag aws:team: tag keys starting with 'aws:' are reserved by AWS"),
+                usage("submit " + JOB + " --tag AWS:x=y " + SUBMIT_OK + DEAD_END, "--tag AWS:x: tag keys starting with 'aws:'"),
+                usage("submit " + JOB + " --shm-size 0 " + SUBMIT_OK + DEAD_END, "--shm-size 0: /dev/shm needs at least 1 MiB"),
+                usage("submit " + JOB + " --vcpus 2 --memory 4096 --shm-size 5000 " + SUBMIT_OK + DEAD_END,
+                        "--shm-size 5000: /dev/shm must be between 1 MiB and the node's memory (4096 MiB)"),
+                usage("submit " + JOB + " --explain-after soon " + SUBMIT_OK, "--explain-after 'soon' is not a duration"),
+                // doctor
+                usage("doctor --nodes 0 --queue q --bucket bucket-1 --region us-east-1", "--nodes 0: use 1 to 1000"),
                 usage("submit " + SUBMIT_OK, "Missing required parameter: 'JOBFILE'"),
                 // local
                 usage("local " + JOB + " --nodes abc", "Invalid value for option '--nodes': 'abc' is not an int"),

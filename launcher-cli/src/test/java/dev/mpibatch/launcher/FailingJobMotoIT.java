@@ -14,6 +14,7 @@ class FailingJobMotoIT {
         try (MotoServer moto = MotoServer.start(true)) {
             List<String> tail = new java.util.ArrayList<>(List.of("--queue", MotoServer.QUEUE, "--image", "img:1",
                     "--bucket", MotoServer.BUCKET, "--wait"));
+            tail.addAll(MotoServer.JOB_ROLE_AND_SIZE);
             tail.addAll(moto.awsArgs());
 
             Cli run = Cli.run(moto.env(), tail, "submit", MotoServer.cHello().toString());

@@ -2,7 +2,6 @@ package dev.mpibatch.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +19,6 @@ import software.amazon.awssdk.services.batch.model.ContainerDetail;
 import software.amazon.awssdk.services.batch.model.DescribeJobsRequest;
 import software.amazon.awssdk.services.batch.model.DescribeJobsResponse;
 import software.amazon.awssdk.services.batch.model.JobDetail;
-import software.amazon.awssdk.services.batch.model.JobSummary;
-import software.amazon.awssdk.services.batch.model.ListJobsRequest;
-import software.amazon.awssdk.services.batch.model.ListJobsResponse;
 import software.amazon.awssdk.services.batch.model.NodeProperties;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsRequest;
@@ -44,30 +40,24 @@ class FollowTest {
                 .container(ContainerDetail.builder().exitCode(poll < 4 ? null : 0).build()).build();
     }
 
-    private JobDetail node(int index) {
-        return JobDetail.builder().jobId("job#" + index).status("RUNNING")
+    private JobDetail node(int index, int poll) {
+        return JobDetail.builder().jobId("job#" + index).status(poll >= 2 ? "RUNNING" : "STARTING")
                 .attempts(AttemptDetail.builder().container(AttemptContainerDetail.builder()
                         .logStreamName("stream-" + index).build()).build()).build();
     }
 
     @Test
     void follow_reportsStatesRunningNodesAndEveryNodesLogInTimeOrder() throws Exception {
-        BatchClient batch = proxy(BatchClient.class, (method, arg) -> switch (method) {
+        BatchClient batch = ScriptedClients.proxy(BatchClient.class, (method, arg) -> switch (method) {
             case "describeJobs" -> {
-                String id = ((DescribeJobsRequest) arg).jobs().get(0);
-                if (id.equals("job")) {
+                List<String> ids = ((DescribeJobsRequest) arg).jobs();
+                if (ids.equals(List.of("job"))) {
                     polls.incrementAndGet();
                     yield DescribeJobsResponse.builder().jobs(parent()).build();
                 }
-                yield DescribeJobsResponse.builder().jobs(node(Integer.parseInt(id.substring(4)))).build();
-            }
-            case "listJobs" -> {
-                assertThat(((ListJobsRequest) arg).multiNodeJobId()).isEqualTo("job");
-                List<JobSummary> nodes = new ArrayList<>();
-                for (int i = 0; i < 3; i++) {
-                    nodes.add(JobSummary.builder().jobId("job#" + i).status(polls.get() >= 2 ? "RUNNING" : "STARTING").build());
-                }
-                yield ListJobsResponse.builder().jobSummaryList(nodes).build();
+                assertThat(ids).containsExactly("job#0", "job#1", "job#2");
+                yield DescribeJobsResponse.builder().jobs(node(0, polls.get()), node(1, polls.get()), node(2, polls.get()))
+                        .build();
             }
             default -> throw new UnsupportedOperationException(method);
         });
@@ -76,7 +66,7 @@ class FollowTest {
                 "stream-1", List.of(event(20, "worker 1 ready")),
                 "stream-2", List.of(event(30, "worker 2 ready")));
         java.util.Set<String> read = new java.util.HashSet<>();
-        CloudWatchLogsClient logs = proxy(CloudWatchLogsClient.class, (method, arg) -> {
+        CloudWatchLogsClient logs = ScriptedClients.proxy(CloudWatchLogsClient.class, (method, arg) -> {
             GetLogEventsRequest request = (GetLogEventsRequest) arg;
             String stream = request.logStreamName();
             boolean first = read.add(stream);
@@ -115,35 +105,5 @@ class FollowTest {
 
     private static OutputLogEvent event(long timestamp, String message) {
         return OutputLogEvent.builder().timestamp(timestamp).message(message).build();
-    }
-
-    @FunctionalInterface
-    private interface Answer {
-        Object answer(String method, Object argument);
-    }
-
-    private static <T> T proxy(Class<T> type, Answer answer) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, method, args) -> {
-            if (method.getName().equals("close")) {
-                return null;
-            }
-            if (args != null && args.length == 1 && args[0] instanceof java.util.function.Consumer<?> consumer) {
-                // The Consumer<Builder> overloads: build the request, then answer it.
-                Class<?> requestType = Class.forName(method.getParameterTypes()[0].getName().startsWith("java")
-                        ? requestClass(type, method.getName()) : method.getParameterTypes()[0].getName());
-                java.lang.reflect.Method builderMethod = requestType.getMethod("builder");
-                Object builder = builderMethod.invoke(null);
-                @SuppressWarnings("unchecked")
-                java.util.function.Consumer<Object> c = (java.util.function.Consumer<Object>) consumer;
-                c.accept(builder);
-                return answer.answer(method.getName(), builderMethod.getReturnType().getMethod("build").invoke(builder));
-            }
-            return answer.answer(method.getName(), args == null ? null : args[0]);
-        }));
-    }
-
-    private static String requestClass(Class<?> client, String method) {
-        String pkg = client.getPackageName() + ".model.";
-        return pkg + Character.toUpperCase(method.charAt(0)) + method.substring(1) + "Request";
     }
 }

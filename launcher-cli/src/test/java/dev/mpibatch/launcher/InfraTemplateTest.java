@@ -27,6 +27,8 @@ class InfraTemplateTest {
             "AWS::IAM::InstanceProfile", List.of("Roles"),
             "AWS::EC2::SecurityGroup", List.of("GroupDescription", "VpcId"),
             "AWS::EC2::SecurityGroupIngress", List.of("IpProtocol", "GroupId"),
+            "AWS::EC2::SecurityGroupEgress", List.of("IpProtocol", "GroupId"),
+            "AWS::EC2::VPCEndpoint", List.of("ServiceName", "VpcId"),
             "AWS::Batch::ComputeEnvironment", List.of("Type", "ComputeResources"),
             "AWS::Batch::JobQueue", List.of("Priority", "ComputeEnvironmentOrder"),
             "AWS::EC2::LaunchTemplate", List.of("LaunchTemplateData"));
@@ -70,6 +72,53 @@ class InfraTemplateTest {
         assertThat(resources.path("NodeSecurityGroupSelfIngress").toString()).contains("SourceSecurityGroupId");
         assertThat(resources.path("PlacementGroup").path("Properties").path("Strategy").asText()).isEqualTo("cluster");
         assertThat(template.path("Outputs").fieldNames()).toIterable().contains("Queue", "Bucket", "JobRoleArn", "LogGroup");
+    }
+
+    @Test
+    void computeEnvironment_usesOneSubnet_forItsClusterPlacementGroup() {
+        JsonNode subnet = template.path("Parameters").path("SubnetId");
+        assertThat(subnet.path("Type").asText()).as("one subnet, not a list: a cluster placement group is in one AZ")
+                .isEqualTo("AWS::EC2::Subnet::Id");
+        assertThat(template.path("Parameters").has("SubnetIds")).isFalse();
+        JsonNode resources = template.path("Resources").path("ComputeEnvironment").path("Properties")
+                .path("ComputeResources");
+        assertThat(resources.path("Subnets").toString()).isEqualTo("[{\"Ref\":\"SubnetId\"}]");
+        assertThat(resources.path("PlacementGroup").path("Ref").asText()).isEqualTo("PlacementGroup");
+    }
+
+    @Test
+    void nodeSecurityGroup_staysOnTheNodesInEfaMode_andAllowsAllTrafficToAndFromItself() {
+        JsonNode resources = template.path("Resources");
+        JsonNode groups = resources.path("ComputeEnvironment").path("Properties").path("ComputeResources")
+                .path("SecurityGroupIds");
+        assertThat(groups.toString()).as("no Fn::If that drops the group with EFA")
+                .isEqualTo("[{\"Ref\":\"NodeSecurityGroup\"}]");
+        List<String> selfRules = new ArrayList<>();
+        resources.fields().forEachRemaining(e -> {
+            JsonNode properties = e.getValue().path("Properties");
+            boolean self = properties.path("GroupId").path("Ref").asText().equals("NodeSecurityGroup")
+                    && properties.path("IpProtocol").asText().equals("-1")
+                    && (properties.path("SourceSecurityGroupId").path("Ref").asText().equals("NodeSecurityGroup")
+                    || properties.path("DestinationSecurityGroupId").path("Ref").asText().equals("NodeSecurityGroup"));
+            if (self) {
+                selfRules.add(e.getValue().path("Type").asText());
+            }
+        });
+        assertThat(selfRules).containsExactlyInAnyOrder("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress");
+    }
+
+    @Test
+    void s3GatewayEndpoint_isAddedToTheGivenRouteTables() {
+        JsonNode endpoint = template.path("Resources").path("S3Endpoint");
+        assertThat(endpoint.path("Type").asText()).isEqualTo("AWS::EC2::VPCEndpoint");
+        assertThat(endpoint.path("Properties").path("VpcEndpointType").asText()).isEqualTo("Gateway");
+        assertThat(endpoint.path("Properties").path("ServiceName").path("Fn::Sub").asText())
+                .isEqualTo("com.amazonaws.${AWS::Region}.s3");
+        assertThat(endpoint.path("Properties").path("RouteTableIds").path("Ref").asText()).isEqualTo("RouteTableIds");
+        String condition = endpoint.path("Condition").asText();
+        assertThat(template.path("Conditions").path(condition).toString()).contains("RouteTableIds");
+        assertThat(template.path("Parameters").path("RouteTableIds").path("Default").asText())
+                .as("optional: a NAT gateway also reaches S3").isEmpty();
     }
 
     @Test

@@ -43,8 +43,10 @@ class LocalStackIT {
                     Assumptions.abort("skipped: this LocalStack image has no Batch API (" + e.getMessage() + ")");
                 }
             }
-            Cli run = Cli.run(env, List.of("--queue", MotoServer.QUEUE, "--image", "img:1", "--bucket", MotoServer.BUCKET,
-                    "--wait", "--endpoint-url", endpoint), "submit", MotoServer.cHello().toString());
+            List<String> tail = new java.util.ArrayList<>(List.of("--queue", MotoServer.QUEUE, "--image", "img:1",
+                    "--bucket", MotoServer.BUCKET, "--wait", "--endpoint-url", endpoint));
+            tail.addAll(MotoServer.JOB_ROLE_AND_SIZE);
+            Cli run = Cli.run(env, tail, "submit", MotoServer.cHello().toString());
             assertThat(run.exitCode()).as(run.err()).isZero();
             assertThat(run.out().lines().findFirst()).isPresent();
             assertThat(run.err()).contains("SUCCEEDED");

@@ -34,6 +34,10 @@ final class MotoServer implements AutoCloseable {
     static final String QUEUE = "mpi-queue";
     static final String BUCKET = "mpi-batch-test";
     static final String REGION = "us-east-1";
+    /** A job role ARN for submits (moto does not check that the role exists). */
+    static final String JOB_ROLE = "arn:aws:iam::123456789012:role/mpi-batch-job";
+    /** What a submit needs besides queue, image and bucket: a job role and the node size. */
+    static final List<String> JOB_ROLE_AND_SIZE = List.of("--job-role-arn", JOB_ROLE, "--instance-type", "c6i.large");
     static final Map<String, String> CREDENTIALS = Map.of("AWS_ACCESS_KEY_ID", "testing",
             "AWS_SECRET_ACCESS_KEY", "testing", "AWS_REGION", REGION);
 
@@ -91,7 +95,8 @@ final class MotoServer implements AutoCloseable {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
              BatchClient batch = clients().batch(); var s3 = clients().s3()) {
             String role = iam.createRole(b -> b.roleName("batch-service").assumeRolePolicyDocument("{}")).role().arn();
-            batch.createComputeEnvironment(b -> b.computeEnvironmentName("mpi-ce").type(CEType.UNMANAGED).serviceRole(role));
+            batch.createComputeEnvironment(b -> b.computeEnvironmentName("mpi-ce").type(CEType.UNMANAGED)
+                    .state(software.amazon.awssdk.services.batch.model.CEState.ENABLED).serviceRole(role));
             batch.createJobQueue(b -> b.jobQueueName(QUEUE).state(JQState.ENABLED).priority(1)
                     .computeEnvironmentOrder(o -> o.order(1).computeEnvironment("mpi-ce")));
             s3.createBucket(b -> b.bucket(BUCKET));

@@ -29,10 +29,13 @@ class SubmitBadInputTest {
 
     private Cli submit(Path job, String... extra) {
         List<String> tail = new java.util.ArrayList<>(List.of("--queue", "q", "--bucket", "bucket-1"));
+        if (!List.of(extra).contains("--no-role-or-size")) {
+            tail.addAll(MotoServer.JOB_ROLE_AND_SIZE);
+        }
         if (!List.of(extra).contains("--image")) {
             tail.addAll(List.of("--image", "img:1"));
         }
-        tail.addAll(List.of(extra));
+        tail.addAll(List.of(extra).stream().filter(e -> !e.equals("--no-role-or-size")).toList());
         tail.addAll(AWS);
         return Cli.run(ENV, tail, "submit", job.toString());
     }
@@ -60,6 +63,50 @@ class SubmitBadInputTest {
                 "submit", MotoServer.cHello().toString());
 
         assertUsageErrorWithoutAws(run, "--queue is required");
+    }
+
+    @Test
+    void noJobRole_isRefusedNamingTheFlagAndTheStack() {
+        Cli run = submit(MotoServer.cHello(), "--no-role-or-size", "--instance-type", "c6i.large");
+
+        assertUsageErrorWithoutAws(run, "no job role");
+        assertThat(run.err()).contains("--job-role-arn", "mpi-batch configure --stack", "--use-instance-role");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void noJobRole_withUseInstanceRole_isNotRefusedForIt() {
+        Cli run = submit(MotoServer.cHello(), "--no-role-or-size", "--instance-type", "c6i.large", "--use-instance-role");
+
+        assertThat(run.exitCode()).as("it got as far as the (dead) endpoint").isEqualTo(3);
+        assertThat(run.err()).doesNotContain("no job role");
+    }
+
+    @Test
+    void noNodeSize_withoutAnInstanceType_isRefusedNamingVcpusAndMemory() {
+        Cli run = submit(MotoServer.cHello(), "--no-role-or-size", "--job-role-arn", MotoServer.JOB_ROLE);
+
+        assertUsageErrorWithoutAws(run, "vCPUs and memory per node are not set: no instance type is given");
+        assertThat(run.err()).contains("--vcpus", "--memory", "--instance-type");
+    }
+
+    @Test
+    void noNodeSize_withAnInstanceTypeNotInTheTable_isRefusedNamingIt() {
+        Cli run = submit(MotoServer.cHello(), "--no-role-or-size", "--job-role-arn", MotoServer.JOB_ROLE,
+                "--instance-type", "x2iedn.metal");
+
+        assertUsageErrorWithoutAws(run, "instance type x2iedn.metal is not in mpi-batch's table of sizes");
+    }
+
+    @Test
+    void moreVcpusOrMemoryThanTheInstanceTypeHas_isRefusedNamingBoth() {
+        Cli run = submit(MotoServer.cHello(), "--no-role-or-size", "--job-role-arn", MotoServer.JOB_ROLE,
+                "--instance-type", "c6i.large", "--vcpus", "4", "--memory", "8192");
+
+        assertUsageErrorWithoutAws(run, "4 vCPUs per node are more than a c6i.large has (2), so no instance could "
+                + "take a node: ask for at most 2 (--vcpus)");
+        assertThat(run.err()).contains("8192 MiB per node are more than a c6i.large has (4096 MiB)")
+                .contains("ask for at most 3584 (--memory");
     }
 
     @Test

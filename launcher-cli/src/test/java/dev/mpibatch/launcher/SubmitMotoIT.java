@@ -48,6 +48,9 @@ class SubmitMotoIT {
     private static Cli submit(String... extra) {
         List<String> tail = new java.util.ArrayList<>(List.of("--queue", MotoServer.QUEUE, "--image", IMAGE,
                 "--bucket", MotoServer.BUCKET));
+        if (!List.of(extra).contains("--job-role-arn")) {
+            tail.addAll(MotoServer.JOB_ROLE_AND_SIZE);
+        }
         tail.addAll(List.of(extra));
         tail.addAll(moto.awsArgs());
         return Cli.run(moto.env(), tail, "submit", MotoServer.cHello().toString());
@@ -80,8 +83,10 @@ class SubmitMotoIT {
                 var container = request.nodeProperties().nodeRangeProperties().get(0).container();
                 assertThat(request.nodeProperties().mainNode()).isZero();
                 assertThat(container.image()).isEqualTo(IMAGE);
-                assertThat(container.resourceRequirements()).extracting(r -> r.typeAsString() + "=" + r.value())
-                        .containsExactly("VCPU=1", "MEMORY=2048");
+                assertThat(container.resourceRequirements()).as("a c6i.large: 2 vCPUs, 4 GiB less what ECS keeps")
+                        .extracting(r -> r.typeAsString() + "=" + r.value()).containsExactly("VCPU=2", "MEMORY=3584");
+                assertThat(container.instanceType()).isEqualTo("c6i.large");
+                assertThat(container.jobRoleArn()).isEqualTo(MotoServer.JOB_ROLE);
             }
 
             String planUri = env.get("MPI_BATCH_PLAN");
@@ -153,6 +158,7 @@ class SubmitMotoIT {
             int before = s3.listObjectsV2(b -> b.bucket(MotoServer.BUCKET)).contents().size();
             List<String> tail = new java.util.ArrayList<>(List.of("--queue", "no-such-queue", "--image", IMAGE,
                     "--bucket", MotoServer.BUCKET));
+            tail.addAll(MotoServer.JOB_ROLE_AND_SIZE);
             tail.addAll(moto.awsArgs());
 
             Cli run = Cli.run(moto.env(), tail, "submit", MotoServer.cHello().toString());
@@ -161,6 +167,69 @@ class SubmitMotoIT {
             assertThat(run.err()).contains("job queue 'no-such-queue' not found").contains("describe-job-queues");
             assertThat(s3.listObjectsV2(b -> b.bucket(MotoServer.BUCKET)).contents()).hasSize(before);
             assertThat(RecordingInterceptor.requests(RegisterJobDefinitionRequest.class)).isEmpty();
+        }
+    }
+
+    @Test
+    void submit_withoutTags_sendsNoTagsMap() {
+        Cli run = submit();
+
+        assertThat(run.exitCode()).isZero();
+        SubmitJobRequest sent = RecordingInterceptor.requests(SubmitJobRequest.class).get(0);
+        assertThat(sent.hasTags()).as("Batch's model wants at least one tag in a tags map; {} is refused").isFalse();
+    }
+
+    @Test
+    void submit_tellsEveryNodeItsRegion() {
+        Cli run = submit("--env", "OMP_NUM_THREADS=1");
+
+        assertThat(run.exitCode()).isZero();
+        Map<String, String> env = MpiBatchLauncher.environmentOf(RecordingInterceptor.requests(SubmitJobRequest.class).get(0));
+        assertThat(env).containsEntry("AWS_REGION", MotoServer.REGION).containsEntry("AWS_DEFAULT_REGION", MotoServer.REGION)
+                .containsEntry("OMP_NUM_THREADS", "1");
+    }
+
+    @Test
+    void submit_givesDevShmHalfTheNodesMemory_orWhatShmSizeSays() throws Exception {
+        JsonNode byDefault = new ObjectMapper().readTree(submit("--dry-run").out());
+        JsonNode given = new ObjectMapper().readTree(submit("--dry-run", "--shm-size", "1000").out());
+        JsonNode explicit = new ObjectMapper().readTree(submit("--dry-run", "--job-role-arn", MotoServer.JOB_ROLE,
+                "--vcpus", "4", "--memory", "10000").out());
+
+        assertThat(linux(byDefault).path("sharedMemorySize").asInt()).isEqualTo(3584 / 2);
+        assertThat(linux(given).path("sharedMemorySize").asInt()).isEqualTo(1000);
+        assertThat(linux(explicit).path("sharedMemorySize").asInt()).isEqualTo(5000);
+        assertThat(explicit.path("registerJobDefinition").toString()).contains("{\"value\":\"4\",\"type\":\"VCPU\"}")
+                .contains("{\"value\":\"10000\",\"type\":\"MEMORY\"}");
+    }
+
+    private static JsonNode linux(JsonNode dryRun) {
+        return dryRun.path("registerJobDefinition").path("nodeProperties").path("nodeRangeProperties").path(0)
+                .path("container").path("linuxParameters");
+    }
+
+    @Test
+    void dryRun_withoutAJobRole_printsTheRequestsAndWarnsLoudly() throws Exception {
+        Cli run = submit("--dry-run", "--job-role-arn", "", "--instance-type", "c6i.large");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(new ObjectMapper().readTree(run.out()).path("registerJobDefinition").isObject()).isTrue();
+        assertThat(run.err()).contains("WARNING: submit would refuse this job: no job role").contains("--job-role-arn")
+                .contains("mpi-batch configure --stack");
+    }
+
+    @Test
+    void submit_withAShareIdentifier_toAQueueWithoutFairShare_isRefusedAndLeavesNothing() {
+        try (S3Client s3 = moto.clients().s3()) {
+            int before = s3.listObjectsV2(b -> b.bucket(MotoServer.BUCKET)).contents().size();
+
+            Cli run = submit("--share-identifier", "teamA");
+
+            assertThat(run.exitCode()).isEqualTo(3);
+            assertThat(run.err()).contains("job queue " + MotoServer.QUEUE + " has no fair-share scheduling policy")
+                    .contains("leave out --share-identifier teamA");
+            assertThat(RecordingInterceptor.requests(SubmitJobRequest.class)).isEmpty();
+            assertThat(s3.listObjectsV2(b -> b.bucket(MotoServer.BUCKET)).contents()).hasSize(before);
         }
     }
 

@@ -46,14 +46,43 @@ class LocalClusterPartsTest {
     void nodeOutput_prefixesEveryLineWithItsNode() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream target = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        Thread pump = NodeOutput.pump(new java.io.ByteArrayInputStream("one\ntwo\n".getBytes()), target, 3, () -> { });
-        pump.join();
-        Thread main = NodeOutput.pump(new java.io.ByteArrayInputStream("[node 2] from a rank\nown line\n".getBytes()),
+        NodeOutput pump = NodeOutput.pump(new java.io.ByteArrayInputStream("one\ntwo\n".getBytes()), target, 3, () -> { });
+        pump.drain();
+        NodeOutput main = NodeOutput.pump(new java.io.ByteArrayInputStream("[node 2] from a rank\nown line\n".getBytes()),
                 target, 0, () -> { });
-        main.join();
+        main.drain();
 
         assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(
                 "[node 3] one\n[node 3] two\n[node 2] from a rank\n[node 0] own line\n");
+    }
+
+    /** The user's terminal or pipe may take lines slowly, longer than any fixed wait: no line may be dropped. */
+    @Test
+    void nodeOutput_drain_whenTheReaderIsSlowerThanTheQuietBound_waitsForEveryLine() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream slow = new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (len > 1) {
+                    try {
+                        Thread.sleep(700);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                bytes.write(b, off, len);
+            }
+        }, true, StandardCharsets.UTF_8);
+        NodeOutput pump = NodeOutput.pump(new java.io.ByteArrayInputStream("1\n2\n3\n4\n".getBytes()), slow, 1, () -> { });
+
+        pump.drain();
+
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("[node 1] 1\n[node 1] 2\n[node 1] 3\n[node 1] 4\n");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.mpibatch.agent;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,7 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
+        Utf8Console.install();
         if (args.length == 1 && args[0].equals("--version")) {
             System.out.println("mpi-batch-agent " + version());
             return;
@@ -31,6 +33,11 @@ public final class AgentMain {
             System.exit(AgentExit.BAD_INPUT);
         }
         configureLogging();
+        Optional<String> locale = Utf8Console.argumentProblem();
+        if (locale.isPresent()) {
+            LoggerFactory.getLogger(AgentMain.class).error("{}", locale.get());
+            System.exit(AgentExit.BAD_INPUT);
+        }
         System.exit(run(System.getenv()));
     }
 

@@ -198,7 +198,7 @@ public final class NodeAgent {
                 env.putAll(driver.environment(cluster));
                 Broadcaster broadcaster = settings.sharedFileSystem()
                         ? null : new Broadcaster(roster, keys.self().index(), keys.stateDir());
-                exitCode = new StepRunner(workDir, env, driver, cluster, broadcaster, spec.timeouts().step(),
+                exitCode = new StepRunner(workDir, keys.stateDir().resolve("output"), env, driver, cluster, broadcaster, spec.timeouts().step(),
                         OutputSink.console()).run(spec.steps());
                 reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;
             } catch (RuntimeException e) {

@@ -41,6 +41,10 @@ public final class Requirements {
         require(onPath("mpirun.openmpi") || onPath("mpirun"), "Open MPI (apt-get install openmpi-bin libopenmpi-dev)");
     }
 
+    public static void requireMpich() {
+        require(onPath("mpiexec.mpich"), "MPICH (apt-get install mpich libmpich-dev)");
+    }
+
     public static void requireNamespaces() {
         requireRoot();
         require(onPath("ip") && onPath("unshare"), "iproute2 and util-linux (ip, unshare)");

@@ -1,6 +1,8 @@
 package dev.mpibatch.launcher.aws;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import dev.mpibatch.agent.rendezvous.Sleeper;
 import dev.mpibatch.launcher.JobHandle;
@@ -19,7 +22,6 @@ import dev.mpibatch.launcher.JobState;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.AttemptDetail;
 import software.amazon.awssdk.services.batch.model.JobDetail;
-import software.amazon.awssdk.services.batch.model.JobSummary;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 
 /**
@@ -38,17 +40,35 @@ public final class BatchJobHandle implements JobHandle {
     private final CompletableFuture<JobResult> completion = new CompletableFuture<>();
     private final AtomicBoolean following = new AtomicBoolean();
     private final Map<Integer, LogTail> tails = new HashMap<>();
+    private final Clock clock;
+    private final Duration explainAfter;
+    private final Supplier<List<String>> explain;
     private int lastRunning = -1;
     private int lastTotal = -1;
+    private Instant runnableSince;
+    private boolean explained;
 
     public BatchJobHandle(BatchClient batch, CloudWatchLogsClient logs, String jobId, String logGroup, Sleeper sleeper,
                           Duration interval) {
+        this(batch, logs, jobId, logGroup, sleeper, interval, Clock.systemUTC(), Duration.ZERO, null);
+    }
+
+    /**
+     * A handle that, once the job has been RUNNABLE for {@code explainAfter} (by {@code clock}), asks
+     * {@code explain} why it cannot start and tells the listeners ({@link Listener#stillWaiting}); a null
+     * {@code explain} never asks.
+     */
+    public BatchJobHandle(BatchClient batch, CloudWatchLogsClient logs, String jobId, String logGroup, Sleeper sleeper,
+                          Duration interval, Clock clock, Duration explainAfter, Supplier<List<String>> explain) {
         this.logGroup = logGroup;
         this.batch = batch;
         this.logs = logs;
         this.jobId = jobId;
         this.sleeper = sleeper;
         this.interval = interval;
+        this.clock = clock;
+        this.explainAfter = explainAfter;
+        this.explain = explain;
     }
 
     @Override
@@ -82,7 +102,8 @@ public final class BatchJobHandle implements JobHandle {
     public void readLogsOnce(Listener listener) {
         listeners.add(listener);
         try {
-            drainLogs(describe(jobId));
+            JobDetail job = describe(jobId);
+            drainLogs(job, NodeJobs.describe(batch, job));
         } finally {
             listeners.remove(listener);
         }
@@ -101,16 +122,18 @@ public final class BatchJobHandle implements JobHandle {
             while (true) {
                 JobDetail job = describe(jobId);
                 JobState now = JobState.fromBatch(job.statusAsString());
-                nodes(job);
-                drainLogs(job);
+                List<JobDetail> nodeJobs = NodeJobs.describe(batch, job);
+                nodes(job, nodeJobs);
+                drainLogs(job, nodeJobs);
                 if (now.isFinal()) {
-                    drainLogs(job);
+                    drainLogs(job, NodeJobs.describe(batch, job));
                     moveTo(now);
                     completion.complete(new JobResult(jobId, now, exitCode(job),
                             job.statusReason() == null ? "" : job.statusReason()));
                     return;
                 }
                 moveTo(now);
+                explainIfStuck(now);
                 sleeper.sleep(interval);
             }
         } catch (InterruptedException e) {
@@ -130,12 +153,31 @@ public final class BatchJobHandle implements JobHandle {
         listeners.forEach(l -> safely(() -> l.stateChanged(this, next)));
     }
 
-    private void nodes(JobDetail job) {
-        int total = job.nodeProperties() != null && job.nodeProperties().numNodes() != null
-                ? job.nodeProperties().numNodes() : 1;
+    /** Once per stretch in RUNNABLE longer than {@code explainAfter}: what the checks find, told to listeners. */
+    private void explainIfStuck(JobState now) {
+        if (now != JobState.RUNNABLE) {
+            runnableSince = null;
+            explained = false;
+            return;
+        }
+        Instant at = clock.instant();
+        if (runnableSince == null) {
+            runnableSince = at;
+        }
+        Duration waited = Duration.between(runnableSince, at);
+        if (explain == null || explained || waited.compareTo(explainAfter) < 0) {
+            return;
+        }
+        explained = true;
+        List<String> reasons = explain.get();
+        listeners.forEach(l -> safely(() -> l.stillWaiting(this, now, waited, reasons)));
+    }
+
+    private void nodes(JobDetail job, List<JobDetail> nodeJobs) {
+        int total = Math.max(1, NodeJobs.numNodes(job));
         int running = 0;
-        for (JobSummary child : children()) {
-            if ("RUNNING".equals(child.statusAsString())) {
+        for (JobDetail node : nodeJobs) {
+            if ("RUNNING".equals(node.statusAsString())) {
                 running++;
             }
         }
@@ -147,16 +189,12 @@ public final class BatchJobHandle implements JobHandle {
         }
     }
 
-    private List<JobSummary> children() {
-        return batch.listJobs(b -> b.multiNodeJobId(jobId)).jobSummaryList();
-    }
-
     /** Finds each node's log stream once, then reads every stream and hands the lines on in time order. */
-    private void drainLogs(JobDetail job) {
-        for (JobSummary child : children()) {
+    private void drainLogs(JobDetail job, List<JobDetail> nodeJobs) {
+        for (JobDetail child : nodeJobs) {
             int node = nodeIndex(child.jobId());
             if (node >= 0 && !tails.containsKey(node)) {
-                String stream = logStream(describe(child.jobId()));
+                String stream = logStream(child);
                 if (stream != null) {
                     tails.put(node, new LogTail(logs, logGroup, stream, node));
                 }
@@ -194,7 +232,8 @@ public final class BatchJobHandle implements JobHandle {
         return job.container() == null ? null : job.container().logStreamName();
     }
 
-    static OptionalInt exitCode(JobDetail job) {
+    /** The job's (or a node job's) container exit code, once it has one. */
+    public static OptionalInt exitCode(JobDetail job) {
         if (job.container() != null && job.container().exitCode() != null) {
             return OptionalInt.of(job.container().exitCode());
         }

@@ -48,6 +48,9 @@ public final class JobDefinitions {
 
     /** The RegisterJobDefinition request for {@code spec} with {@code settings}. */
     public static RegisterJobDefinitionRequest request(JobSpec spec, LauncherSettings settings) {
+        if (settings.vcpus() == 0 || settings.memoryMiB() == 0) {
+            throw new IllegalArgumentException(unsizedMessage(settings));
+        }
         List<ResourceRequirement> resources = new ArrayList<>(List.of(
                 ResourceRequirement.builder().type(ResourceType.VCPU).value(Integer.toString(settings.vcpus())).build(),
                 ResourceRequirement.builder().type(ResourceType.MEMORY).value(Integer.toString(settings.memoryMiB())).build()));
@@ -64,13 +67,17 @@ public final class JobDefinitions {
                     .options(Map.of("awslogs-group", settings.logGroup(), "awslogs-stream-prefix", "mpi-batch")));
         }
         settings.instanceType().ifPresent(container::instanceType);
+        // Docker gives /dev/shm 64 MiB unless told otherwise; Open MPI's vader and MPICH's shared-memory channel keep
+        // their segments there, and many ranks per node with large messages then die with a bus error.
+        LinuxParameters.Builder linux = LinuxParameters.builder().sharedMemorySize(settings.effectiveSharedMemoryMiB());
         if (settings.efa()) {
-            container.linuxParameters(LinuxParameters.builder().devices(Device.builder()
+            linux.devices(Device.builder()
                     .hostPath("/dev/infiniband/uverbs0").containerPath("/dev/infiniband/uverbs0")
                     .permissions(DeviceCgroupPermission.READ, DeviceCgroupPermission.WRITE, DeviceCgroupPermission.MKNOD)
-                    .build()).build());
+                    .build());
             container.ulimits(Ulimit.builder().name("memlock").softLimit(-1).hardLimit(-1).build());
         }
+        container.linuxParameters(linux.build());
         NodeProperties nodes = NodeProperties.builder()
                 .numNodes(spec.nodes())
                 .mainNode(0)
@@ -86,6 +93,15 @@ public final class JobDefinitions {
         Map<String, String> tags = new TreeMap<>(settings.tags());
         tags.put(HASH_TAG, hash(request));
         return request.toBuilder().tags(tags).build();
+    }
+
+    private static String unsizedMessage(LauncherSettings settings) {
+        String why = settings.instanceType()
+                .map(t -> "instance type " + t + " is not in mpi-batch's table of sizes, so ")
+                .orElse("no instance type is given, so ");
+        return "vCPUs and memory per node are not set: " + why + "they cannot be derived. Batch runs each node on an "
+                + "instance of its own; ask for what one instance has: pass --vcpus and --memory (MiB), or an "
+                + "--instance-type that mpi-batch knows (README: Node size)";
     }
 
     /** The ARN of an active revision registered from the same request, if there is one. */

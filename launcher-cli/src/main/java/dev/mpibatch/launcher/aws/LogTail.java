@@ -38,8 +38,11 @@ final class LogTail {
                 for (OutputLogEvent event : page.events()) {
                     lines.add(new Line(node, event.timestamp(), event.message()));
                 }
+                // The end of the stream is where the token comes back unchanged. An empty page is not the end:
+                // "this operation can return empty results while there are more log events available through the
+                // token" (CloudWatch Logs API reference, GetLogEvents).
                 String next = page.nextForwardToken();
-                boolean done = next == null || next.equals(token) || page.events().isEmpty();
+                boolean done = next == null || next.equals(current);
                 token = next;
                 if (done) {
                     return lines;

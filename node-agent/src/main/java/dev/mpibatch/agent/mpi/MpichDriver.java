@@ -14,9 +14,13 @@ import dev.mpibatch.plan.Step;
  * takes a program, not ssh options), the cluster interface named with {@code -iface}.
  */
 public final class MpichDriver implements MpiDriver {
-    /** Arguments after which Hydra's placement is no longer "fill each host's slots in order". */
+    /**
+     * Arguments after which Hydra's placement is no longer "fill each host's slots in order", or with which the user
+     * chose the output's labels.
+     */
     private static final Set<String> PLACEMENT_ARGS = Set.of("-n", "-np", "-ppn", "-hosts", "-host", "-f", "-hostfile",
-            "-machinefile", "-configfile", "-prepend-rank", "-l");
+            "-machinefile", "-configfile", "-prepend-rank", "-l",
+            "-prepend-pattern");
 
     private final String version;
     private final String suffix;
@@ -72,7 +76,8 @@ public final class MpichDriver implements MpiDriver {
             command.addAll(List.of("-iface", cluster.interfaceName()));
         }
         if (labels(step)) {
-            command.addAll(List.of("-n", Integer.toString(cluster.totalSlots()), "-prepend-rank"));
+            command.addAll(List.of("-n", Integer.toString(cluster.totalSlots()),
+                    "-prepend-pattern", MpichOutputLabeler.PATTERN));
         }
         command.addAll(step.args());
         command.add(step.program());

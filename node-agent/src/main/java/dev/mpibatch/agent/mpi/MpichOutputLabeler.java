@@ -2,21 +2,25 @@ package dev.mpibatch.agent.mpi;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.mpibatch.agent.rendezvous.NodeRecord;
 import dev.mpibatch.agent.rendezvous.Roster;
 
 /**
- * Labels MPICH rank output ({@code -prepend-rank}: {@code [3] text}) with the node the rank ran on. With one rank per
+ * Labels MPICH rank output with the node the rank ran on. Hydra is asked to put {@link #PATTERN} (the rank between
+ * two control characters, which no rank's text is expected to hold, unlike {@code -prepend-rank}'s {@code [3] }) before
+ * every chunk a rank writes; {@link TaggedLines} puts lines cut between chunks back together. With one rank per
  * slot, Hydra fills each host's slots in hostfile order, so rank r's node follows from the slot counts.
  */
 public final class MpichOutputLabeler implements OutputSink {
-    private static final Pattern PREFIX = Pattern.compile("^\\[(\\d+)] (.*)$", Pattern.DOTALL);
+    /** The argument of Hydra's {@code -prepend-pattern}: SOH, the rank, STX. */
+    public static final String PATTERN = "\u0001%r\u0002";
+    private static final Pattern TAG = Pattern.compile("\u0001(\\d+)\u0002");
 
     private final OutputSink target;
     private final List<Integer> nodeOfRank = new ArrayList<>();
+    private final TaggedLines lines = new TaggedLines(TAG, tag -> tag.group(1));
 
     public MpichOutputLabeler(Roster roster, OutputSink target) {
         this.target = target;
@@ -28,14 +32,22 @@ public final class MpichOutputLabeler implements OutputSink {
     }
 
     @Override
-    public void line(String text, boolean stderr) {
-        Matcher m = PREFIX.matcher(text);
-        if (m.matches()) {
-            int rank = Integer.parseInt(m.group(1));
-            String label = rank < nodeOfRank.size() ? "[node " + nodeOfRank.get(rank) + "] " : "[rank " + rank + "] ";
-            target.line(label + m.group(2), stderr);
-        } else {
+    public synchronized void line(String text, boolean stderr) {
+        if (!lines.accept(text, stderr ? ":err" : ":out", this::emit)) {
             target.line(text, stderr);
         }
+    }
+
+    @Override
+    public synchronized void end() {
+        lines.end(this::emit);
+        target.end();
+    }
+
+    /** @param key the rank and the stream, e.g. {@code 3:err} */
+    private void emit(String key, String content) {
+        int rank = Integer.parseInt(key.substring(0, key.indexOf(':')));
+        String label = rank < nodeOfRank.size() ? "[node " + nodeOfRank.get(rank) + "] " : "[rank " + rank + "] ";
+        target.line(label + content, key.endsWith(":err"));
     }
 }

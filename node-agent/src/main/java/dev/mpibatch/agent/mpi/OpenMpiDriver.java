@@ -49,16 +49,14 @@ public final class OpenMpiDriver implements MpiDriver {
     @Override
     public Map<String, String> environment(MpiCluster cluster) {
         Map<String, String> env = new LinkedHashMap<>();
-        String ssh = "-F " + cluster.files().sshConfig();
+        String ssh = cluster.files().launcherSsh().toString();
         String hostfile = cluster.files().hostfile().toString();
         if (major >= 5) {
-            env.put("PRTE_MCA_plm_ssh_agent", "ssh");
-            env.put("PRTE_MCA_plm_ssh_args", ssh);
+            env.put("PRTE_MCA_plm_ssh_agent", ssh);
             env.put("PRTE_MCA_prte_default_hostfile", hostfile);
             env.put("PRTE_MCA_oob_tcp_if_include", cluster.subnetCidr());
         } else {
-            env.put("OMPI_MCA_plm_rsh_agent", "ssh");
-            env.put("OMPI_MCA_plm_rsh_args", ssh);
+            env.put("OMPI_MCA_plm_rsh_agent", ssh);
             env.put("OMPI_MCA_orte_default_hostfile", hostfile);
             env.put("OMPI_MCA_oob_tcp_if_include", cluster.subnetCidr());
         }

@@ -31,7 +31,7 @@ public final class OpenMpiOutputLabeler implements OutputSink {
     private final Roster roster;
     private final OutputSink target;
     private final Map<Integer, Integer> rankToNode = new HashMap<>();
-    private boolean rankOutputSeen;
+    private final TaggedLines lines = new TaggedLines(TAG, tag -> tag.group(1) + tag.group(2));
     private Integer currentNode;
 
     public OpenMpiOutputLabeler(Roster roster, OutputSink target) {
@@ -50,41 +50,31 @@ public final class OpenMpiOutputLabeler implements OutputSink {
         if (readMap(text)) {
             return;
         }
-        Matcher tag = TAG.matcher(text);
-        if (!tag.lookingAt()) {
+        if (!lines.accept(text, "", this::emit)) {
             target.line(text, stderr);
-            return;
         }
-        rankOutputSeen = true;
-        // Open MPI tags every chunk a rank writes, so "text" and its newline written apart arrive as
-        // "[1,3]<stdout>:text[1,3]<stdout>:". Same-rank tags inside a line are dropped; another rank's starts a line.
-        String rank = tag.group(1);
-        String stream = tag.group(2);
-        StringBuilder content = new StringBuilder();
-        int from = tag.end();
-        while (tag.find()) {
-            content.append(text, from, tag.start());
-            if (!tag.group(1).equals(rank) || !tag.group(2).equals(stream)) {
-                emit(rank, stream, content.toString());
-                content.setLength(0);
-                rank = tag.group(1);
-                stream = tag.group(2);
-            }
-            from = tag.end();
-        }
-        content.append(text.substring(from));
-        emit(rank, stream, content.toString());
     }
 
-    private void emit(String rank, String stream, String content) {
+    /** Passes on the beginnings of lines that never got their end (a rank's last output without a line end). */
+    @Override
+    public synchronized void end() {
+        lines.end(this::emit);
+        target.end();
+    }
+
+    /** @param key the rank and the stream, e.g. {@code 3stdout} */
+    private void emit(String key, String content) {
+        boolean stderr = key.endsWith("stderr");
+        String rank = key.substring(0, key.length() - (stderr ? "stderr" : "stdout").length());
         Integer node = rankToNode.get(Integer.parseInt(rank));
         String label = node == null ? "[rank " + rank + "] " : "[node " + node + "] ";
-        target.line(label + content, stream.equals("stderr"));
+        target.line(label + content, stderr);
     }
 
     /**
      * Consumes the job map's lines; returns whether {@code text} was one. Lines are recognised by their shape, not
-     * by position: daemons on other nodes may print the map too, interleaved with mpirun's.
+     * by position: daemons on other nodes print the map too, late. An untagged blank line is the map's spacing, never
+     * a rank's (a rank's blank line carries its tag).
      */
     private boolean readMap(String text) {
         Matcher node = MAP_NODE.matcher(text);
@@ -95,8 +85,7 @@ public final class OpenMpiOutputLabeler implements OutputSink {
             if (currentNode != null) {
                 rankToNode.putIfAbsent(Integer.parseInt(rank.group(1)), currentNode);
             }
-        } else if (!MAP_START.matcher(text).find() && !MAP_RULE.matcher(text).matches()
-                && !(text.isBlank() && !rankOutputSeen)) {
+        } else if (!MAP_START.matcher(text).find() && !MAP_RULE.matcher(text).matches() && !text.isBlank()) {
             return false;
         }
         return true;

@@ -5,6 +5,10 @@ package dev.mpibatch.agent.mpi;
 public interface OutputSink {
     void line(String text, boolean stderr);
 
+    /** The program's output has ended: pass on anything held back. Called once, after the last line. */
+    default void end() {
+    }
+
     /** The agent's own stdout and stderr: what the user sees (and CloudWatch Logs on Batch). */
     static OutputSink console() {
         return (text, stderr) -> {

@@ -1,12 +1,10 @@
 package dev.mpibatch.agent.mpi;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,29 +12,67 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one program as argv (never through a shell), streams its output by line, and bounds its time. */
+import dev.mpibatch.agent.ssh.ClusterFiles;
+
+/**
+ * Runs one program as argv (never through a shell), streams its output by line, and bounds its time.
+ *
+ * <p>The program writes to files in the spool directory, which this runner follows ({@link FileTail}), never to
+ * a pipe: a program that forwards other processes' output with non-blocking writes (Open MPI's mpirun) loses lines
+ * when a pipe is full, and a file is never full. The files are deleted when the program's output has been read; they
+ * hold at most one step's output at a time.
+ */
 public final class ProcessRunner {
     /** The exit code for a program that ran out of time, as coreutils' timeout uses. */
     public static final int TIMED_OUT = 124;
     /** The exit code for a program that was not found, as shells use. */
     public static final int NOT_FOUND = 127;
+    /** The longest line passed on whole (bytes); longer ones arrive in pieces of this size. */
+    static final int MAX_LINE = 64 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
 
     private final Path workDir;
+    private final Path spoolDir;
     private final Map<String, String> env;
     private final OutputSink sink;
 
-    public ProcessRunner(Path workDir, Map<String, String> env, OutputSink sink) {
+    /** @param spoolDir a private directory that holds the running program's output until it has been read */
+    public ProcessRunner(Path workDir, Path spoolDir, Map<String, String> env, OutputSink sink) {
         this.workDir = workDir;
+        this.spoolDir = spoolDir;
         this.env = Map.copyOf(env);
         this.sink = sink;
     }
 
     /** Runs {@code command} to the end, or kills it (and its children) after {@code timeout} unless that is zero. */
     public int run(List<String> command, Duration timeout) {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        List<Path> files = new ArrayList<>();
+        try {
+            Files.createDirectories(spoolDir);
+            for (String suffix : List.of(".out", ".err", ".launcher")) {
+                files.add(Files.createTempFile(spoolDir, "output-", suffix));
+            }
+            return run(command, timeout, files.get(0), files.get(1), files.get(2));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot make the output files of " + command.get(0) + " in "
+                    + spoolDir + ": " + e.getMessage(), e);
+        } finally {
+            files.forEach(ProcessRunner::delete);
+        }
+    }
+
+    /**
+     * @param launcherFile where the MPI launcher's daemons print, apart from the ranks' output (see
+     *                     {@link ClusterFiles#launcherSsh()}): passed on as standard error
+     */
+    private int run(List<String> command, Duration timeout, Path outFile, Path errFile, Path launcherFile) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(outFile.toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(errFile.toFile()));
         builder.environment().putAll(env);
+        builder.environment().put(ClusterFiles.LAUNCHER_OUTPUT, launcherFile.toString());
         Process process;
         try {
             process = builder.start();
@@ -44,29 +80,59 @@ public final class ProcessRunner {
             LOG.error("cannot run {}: {}", command.get(0), e.getMessage());
             return NOT_FOUND;
         }
-        try {
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            LOG.debug("closing stdin of {}: {}", command.get(0), e.getMessage());
-        }
-        Thread out = pump(process.getInputStream(), false, command.get(0));
-        Thread err = pump(process.getErrorStream(), true, command.get(0));
+        FileTail outTail = new FileTail(outFile, MAX_LINE, line -> sink.line(line, false));
+        FileTail errTail = new FileTail(errFile, MAX_LINE, line -> sink.line(line, true));
+        FileTail launcherTail = new FileTail(launcherFile, MAX_LINE, line -> sink.line(line, true));
+        Thread out = follow(outTail, command.get(0) + "-stdout");
+        Thread err = follow(errTail, command.get(0) + "-stderr");
+        Thread launcher = follow(launcherTail, command.get(0) + "-launcher");
+        int code;
         try {
             boolean finished = timeout.isZero() ? waitFor(process) : process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!finished) {
+            if (finished) {
+                code = process.exitValue();
+            } else {
                 kill(process);
                 LOG.error("{} ran longer than the step timeout {}s: killed", command.get(0), timeout.toSeconds());
-                out.join(5000);
-                err.join(5000);
-                return TIMED_OUT;
+                code = TIMED_OUT;
             }
-            out.join();
-            err.join();
-            return process.exitValue();
         } catch (InterruptedException e) {
             kill(process);
             Thread.currentThread().interrupt();
-            return TIMED_OUT;
+            code = TIMED_OUT;
+        }
+        // Whatever the program wrote is in the files now; background processes it left behind are not waited for.
+        outTail.finish();
+        errTail.finish();
+        launcherTail.finish();
+        join(out);
+        join(err);
+        join(launcher);
+        sink.end();
+        return code;
+    }
+
+    private static void join(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                // Not bounded in time: the rest of the file is read, and only a stalled consumer could hold it up.
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot delete the output file {}: {}", file, e.getMessage());
         }
     }
 
@@ -90,17 +156,14 @@ public final class ProcessRunner {
         }
     }
 
-    private Thread pump(InputStream stream, boolean stderr, String name) {
+    private static Thread follow(FileTail tail, String name) {
         Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    sink.line(line, stderr);
-                }
-            } catch (IOException e) {
-                LOG.debug("output of {} closed: {}", name, e.getMessage());
+            try {
+                tail.follow();
+            } catch (RuntimeException e) {
+                LOG.error("{}", e.getMessage());
             }
-        }, name + (stderr ? "-stderr" : "-stdout"));
+        }, name);
         thread.setDaemon(true);
         thread.start();
         return thread;

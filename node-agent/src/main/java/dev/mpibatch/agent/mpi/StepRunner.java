@@ -18,6 +18,7 @@ public final class StepRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
 
     private final Path workDir;
+    private final Path spoolDir;
     private final Map<String, String> env;
     private final MpiDriver driver;
     private final MpiCluster cluster;
@@ -26,13 +27,15 @@ public final class StepRunner {
     private final OutputSink sink;
 
     /**
+     * @param spoolDir    a private directory for the running program's output (see {@link ProcessRunner})
      * @param env         the whole environment of the steps' programs (the agent's plus the cluster's)
      * @param broadcaster copies files to the other nodes; {@code null} when all nodes share one file system
      */
-    public StepRunner(Path workDir, Map<String, String> env, MpiDriver driver, MpiCluster cluster,
+    public StepRunner(Path workDir, Path spoolDir, Map<String, String> env, MpiDriver driver, MpiCluster cluster,
                       Broadcaster broadcaster, Duration stepTimeout, OutputSink sink) {
         this.sink = sink;
         this.workDir = workDir;
+        this.spoolDir = spoolDir;
         this.env = Map.copyOf(env);
         this.driver = driver;
         this.cluster = cluster;
@@ -65,7 +68,7 @@ public final class StepRunner {
         List<String> command = command(step);
         LOG.info("step {}/{} {}: {}", number, total, step.type(), String.join(" ", command));
         OutputSink output = step instanceof Step.Mpi mpi ? driver.output(mpi, cluster, sink) : sink;
-        return new ProcessRunner(workDir, env, output).run(command, stepTimeout);
+        return new ProcessRunner(workDir, spoolDir, env, output).run(command, stepTimeout);
     }
 
     /** The argv of a step that runs a program. */

@@ -30,6 +30,19 @@ public record ClusterFiles(Path trustedUserCaKeys, Path knownHosts, Path sshConf
                 stateDir.resolve("ssh_config"), stateDir.resolve("hostfile"), stateDir.resolve("cluster-ssh"));
     }
 
+    /**
+     * The ssh that Open MPI's mpirun starts its daemons with: what a daemon prints (every daemon prints the job map,
+     * late) goes to the file named by {@value #LAUNCHER_OUTPUT} when the agent sets it, never into the file where
+     * mpirun writes the ranks' output, where it could land in the middle of a rank's line. On other nodes (tree
+     * spawn) the variable is unset and the output travels back to mpirun's node over the first daemon's ssh.
+     */
+    public Path launcherSsh() {
+        return ssh.resolveSibling("launcher-ssh");
+    }
+
+    /** The environment variable naming the file for what mpirun's daemons print (see {@link #launcherSsh()}). */
+    public static final String LAUNCHER_OUTPUT = "MPI_BATCH_LAUNCHER_OUTPUT";
+
     /** Where OpenSSH looks for the certificate of the key in {@code keyFile}: {@code <keyFile>-cert.pub}. */
     public static Path certificateOf(Path keyFile) {
         return keyFile.resolveSibling(keyFile.getFileName() + "-cert.pub");
@@ -54,6 +67,10 @@ public record ClusterFiles(Path trustedUserCaKeys, Path knownHosts, Path sshConf
         writePrivate(files.ssh(), "#!/bin/sh\n# ssh with the cluster's configuration: our key, host keys checked.\n"
                 + "exec ssh -F '" + files.sshConfig() + "' \"$@\"\n");
         makeExecutable(files.ssh());
+        writePrivate(files.launcherSsh(), "#!/bin/sh\n# ssh for mpirun's daemons: what they print goes apart from the"
+                + " ranks' output.\nif [ -n \"$" + LAUNCHER_OUTPUT + "\" ]; then\n  exec ssh -F '" + files.sshConfig()
+                + "' \"$@\" >>\"$" + LAUNCHER_OUTPUT + "\" 2>&1\nfi\nexec ssh -F '" + files.sshConfig() + "' \"$@\"\n");
+        makeExecutable(files.launcherSsh());
         // Last: from this moment users with the cluster's certificates can log in here.
         writePrivate(files.trustedUserCaKeys(), KnownHosts.keyWithoutComment(bundle.certificateAuthority()) + "\n");
         return files;

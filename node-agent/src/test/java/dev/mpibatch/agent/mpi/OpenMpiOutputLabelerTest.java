@@ -57,9 +57,11 @@ class OpenMpiOutputLabelerTest {
         map.forEach(line -> labeler.line(line, false));
         map.subList(1, map.size()).forEach(line -> labeler.line(line, false));
         labeler.line("[5,1]<stdout>:hi", false);
-        labeler.line("", false);
+        labeler.line("[5,1]<stdout>:", false);
+        // A daemon's copy, late, on the launcher's stream.
+        map.forEach(line -> labeler.line(line, true));
 
-        assertThat(out).containsExactly("[node 1] hi", "");
+        assertThat(out).containsExactly("[node 1] hi", "[node 1] ");
     }
 
     @Test
@@ -72,8 +74,30 @@ class OpenMpiOutputLabelerTest {
 
         labeler.line("[1,1]<stdout>:received (ok)[1,1]<stdout>:", false);
         labeler.line("[1,1]<stdout>:half[1,0]<stdout>:other rank", false);
+        labeler.end();
 
-        assertThat(out).containsExactly("[node 1] received (ok)", "[node 1] half", "[rank 0] other rank");
+        assertThat(out).containsExactly("[node 1] received (ok)", "[rank 0] other rank", "[node 1] half");
+    }
+
+    /** As mpirun wrote it when two ranks' 4 KiB chunks ended mid-line: each rank's line is put back together. */
+    @Test
+    void line_whenChunksOfTwoRanksInterleaveMidLine_joinsEachRanksLine() {
+        Roster roster = new Roster("job", 1, List.of(node(0, "10.0.0.2", "a"), node(1, "10.0.0.3", "b")));
+        List<String> out = new ArrayList<>();
+        OpenMpiOutputLabeler labeler = new OpenMpiOutputLabeler(roster, (t, e) -> out.add((e ? "E " : "O ") + t));
+        labeler.line(" Data for node: a\tNum slots: 1", false);
+        labeler.line(" \tProcess OMPI jobid: [5,1] App: 0 Process rank: 0 Bound: N/A", false);
+        labeler.line(" Data for node: 10.0.0.3\tNum slots: 1", false);
+        labeler.line(" \tProcess OMPI jobid: [5,1] App: 0 Process rank: 1 Bound: N/A", false);
+
+        labeler.line("[1,0]<stdout>:r0-1 complete", false);
+        labeler.line("[1,0]<stdout>:r0-2 beg", false);
+        labeler.line("[1,1]<stdout>:r1-1 begins[1,0]<stderr>:e0 begins[1,0]<stdout>:ins here", false);
+        labeler.line("[1,0]<stderr>: and ends[1,1]<stdout>: and ends", false);
+        labeler.end();
+
+        assertThat(out).containsExactly("O [node 0] r0-1 complete", "O [node 0] r0-2 beg",
+                "O [node 0] ins here", "O [node 1] r1-1 begins and ends", "E [node 0] e0 begins and ends");
     }
 
     @Test

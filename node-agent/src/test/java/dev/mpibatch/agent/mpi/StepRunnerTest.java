@@ -28,7 +28,7 @@ class StepRunnerTest {
         env.put("GREETING", "hello from the cluster");
         MpiCluster cluster = new MpiCluster(new Roster("job", 1, List.of()), ClusterFiles.in(dir), "10.0.0.0/24", "eth0",
                 false, false);
-        return new StepRunner(dir, env, new OpenMpiDriver("4.1.4", ".openmpi"), cluster, null, timeout,
+        return new StepRunner(dir, dir.resolve("spool"), env, new OpenMpiDriver("4.1.4", ".openmpi"), cluster, null, timeout,
                 (text, stderr) -> {
                     synchronized (lines) {
                         lines.add((stderr ? "err: " : "out: ") + text);
@@ -93,7 +93,7 @@ class StepRunnerTest {
 
     @Test
     void run_whenProgramMissing_returns127() {
-        int code = new ProcessRunner(dir, Map.of(), (t, e) -> { }).run(List.of("/no/such/program"), Duration.ZERO);
+        int code = new ProcessRunner(dir, dir.resolve("spool"), Map.of(), (t, e) -> { }).run(List.of("/no/such/program"), Duration.ZERO);
 
         assertThat(code).isEqualTo(ProcessRunner.NOT_FOUND);
     }
