@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
+import dev.mpibatch.local.ContainerImage;
 import dev.mpibatch.local.LocalCluster;
 import dev.mpibatch.local.LinkRate;
 import dev.mpibatch.local.LocalClusterOptions;
@@ -97,6 +98,11 @@ final class LocalCommand implements Callable<Integer> {
             + "(build it with bin/build-image).")
     String image;
 
+    @Option(names = "--shm-size", paramLabel = "MiB", description = "With --image: size of every container's /dev/shm "
+            + "(default: ${DEFAULT-VALUE}, Batch's when the job definition sets none; submit sets half the node memory).",
+            defaultValue = "" + ContainerImage.DEFAULT_SHM_MIB)
+    int shmSize;
+
     @Option(names = "--never-start", paramLabel = "NODE", hidden = true, description = "Testing: a host whose agent never starts.")
     List<Integer> neverStart = List.of();
 
@@ -107,9 +113,13 @@ final class LocalCommand implements Callable<Integer> {
             OptionChecks.exclusive(commandSpec, "--image", hostOption,
                     "containers run the image's own agent on a podman network");
         }
-        if (image != null && image.isBlank()) {
-            throw new ParameterException(commandSpec.commandLine(), "--image: name an image, e.g. localhost/mpi-batch:latest");
+        var parsed = commandSpec.commandLine().getParseResult();
+        if (image == null && parsed != null && parsed.hasMatchedOption("--shm-size")) {
+            throw new ParameterException(commandSpec.commandLine(), "--shm-size goes with --image (namespace and "
+                    + "loopback hosts share this machine's /dev/shm)");
         }
+        ContainerImage containerImage = image == null ? null
+                : OptionChecks.parsed(commandSpec, "", image, name -> new ContainerImage(name, shmSize));
         if (endpointUrl != null && rendezvous == null) {
             throw new ParameterException(commandSpec.commandLine(), "--endpoint-url goes with --rendezvous s3://bucket/prefix");
         }
@@ -126,8 +136,8 @@ final class LocalCommand implements Callable<Integer> {
         if (linkRate != null) {
             options = options.withLinkRate(linkRate);
         }
-        if (image != null) {
-            options = options.withImage(image);
+        if (containerImage != null) {
+            options = options.withImage(containerImage);
         }
         return new LocalCluster(options).run();
     }

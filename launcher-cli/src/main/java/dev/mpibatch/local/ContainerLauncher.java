@@ -19,14 +19,12 @@ import dev.mpibatch.plan.PlanCodec;
 /**
  * Starts every host of a local cluster as a container of the node image, the way AWS Batch starts the nodes of a
  * multi-node job: one container per node on a network of its own (podman makes the addresses), the image's own
- * entrypoint and working directory, the {@code AWS_BATCH_*} variables Batch sets, Docker's 64 MiB {@code /dev/shm}
- * and default capabilities, the main node first and the children once its address is known. What Batch would
+ * entrypoint and working directory, the {@code AWS_BATCH_*} variables Batch sets, {@code /dev/shm} of the size the
+ * job definition would set (Docker's 64 MiB by default) and Docker's default capabilities, the main node first and the children once its address is known. What Batch would
  * fetch from S3 (the plan, the staged files) is mounted read-only; the rendezvous is a directory mounted into every
  * container, or S3. Everything it makes is removed by the run's {@link ClusterResources}.
  */
 final class ContainerLauncher implements NodeStarter {
-    /** Docker's default, which Batch keeps unless the job definition sets linuxParameters.sharedMemorySize. */
-    static final String SHM_SIZE = "64m";
     /** Docker's default capabilities (what ECS gives Batch containers) beyond podman's smaller default set. */
     private static final List<String> DOCKER_CAPABILITIES = List.of("AUDIT_WRITE", "MKNOD", "NET_RAW");
     /** Credentials and region an S3 rendezvous needs; nothing else of this machine's environment goes in. */
@@ -38,7 +36,7 @@ final class ContainerLauncher implements NodeStarter {
 
     private final LocalClusterOptions options;
     private final Podman podman;
-    private final String image;
+    private final ContainerImage image;
     private final String jobId;
     private final String network;
     private final Path jobDir;
@@ -82,7 +80,7 @@ final class ContainerLauncher implements NodeStarter {
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException("--image needs podman, which does not run here: " + e.getMessage(), e);
         }
-        String image = options.image().orElseThrow();
+        String image = options.image().orElseThrow().name();
         if (!podman.imageExists(image)) {
             throw new IllegalArgumentException("--image " + image + ": no such image in podman's storage: build it "
                     + "with bin/build-image (localhost/mpi-batch:latest), or pull it (podman pull " + image + ")");
@@ -152,18 +150,9 @@ final class ContainerLauncher implements NodeStarter {
 
     @Override
     public Process start(Host host, Runnable beforeOutputLine) {
-        String name = network + "-" + host.index();
-        List<String> command = podman.command("run", "--rm", "--name", name, "--network", network,
-                "--hostname", host.hostname(), "--shm-size", SHM_SIZE, "--label", "dev.mpi-batch.run=" + jobId,
-                "--volume", jobDir + ":" + JOB_DIR + ":ro");
-        if (options.rendezvous().isEmpty()) {
-            command.addAll(List.of("--volume", rendezvousDir + ":" + RENDEZVOUS_DIR));
-        }
-        DOCKER_CAPABILITIES.forEach(cap -> command.addAll(List.of("--cap-add", cap)));
+        String name = containerName(host);
+        List<String> command = runCommand(host);
         Map<String, String> env = environment(host);
-        // Names only: podman takes the values from its own environment, so no secret shows in a process list.
-        env.keySet().forEach(variable -> command.addAll(List.of("--env", variable)));
-        command.add(image);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(env);
@@ -187,6 +176,26 @@ final class ContainerLauncher implements NodeStarter {
             throw new UncheckedIOException("cannot start the container of node " + host.index() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    private String containerName(Host host) {
+        return network + "-" + host.index();
+    }
+
+    /** {@code podman run ...} for {@code host}; the values of its environment are given to podman's own. */
+    List<String> runCommand(Host host) {
+        String name = containerName(host);
+        List<String> command = podman.command("run", "--rm", "--name", name, "--network", network,
+                "--hostname", host.hostname(), "--shm-size", image.shmMiB() + "m", "--label", "dev.mpi-batch.run=" + jobId,
+                "--volume", jobDir + ":" + JOB_DIR + ":ro");
+        if (options.rendezvous().isEmpty()) {
+            command.addAll(List.of("--volume", rendezvousDir + ":" + RENDEZVOUS_DIR));
+        }
+        DOCKER_CAPABILITIES.forEach(cap -> command.addAll(List.of("--cap-add", cap)));
+        // Names only: podman takes the values from its own environment, so no secret shows in a process list.
+        environment(host).keySet().forEach(variable -> command.addAll(List.of("--env", variable)));
+        command.add(image.name());
+        return command;
     }
 
     /** The environment AWS Batch gives node {@code host}, plus what mpi-batch's launcher sets. */
@@ -253,7 +262,7 @@ final class ContainerLauncher implements NodeStarter {
                 // not created yet
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException("the main node's container (" + image + ") ended before it had an "
+                throw new IllegalStateException("the main node's container (" + image.name() + ") ended before it had an "
                         + "address (exit " + process.exitValue() + "); its output is above");
             }
             try {

@@ -105,7 +105,7 @@ public final class LocalCluster {
         String jobId = "local-" + id;
         ContainerLauncher launcher = ContainerLauncher.create(options, spec, layout, id, resources);
         options.err().println("mpi-batch local: job " + spec.name() + " (" + jobId + ") on " + spec.nodes()
-                + " containers of " + options.image().orElseThrow() + " on podman network " + launcher.network());
+                + " containers of " + options.image().orElseThrow().name() + " on podman network " + launcher.network());
         return runAgents(launcher, launcher.hosts(), launcher.rendezvous(), jobId, resources);
     }
 

@@ -37,7 +37,7 @@ public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt s
                                   Optional<Duration> formationTimeout, Optional<MpiImplementation> mpi, boolean keep, Path agentJar, boolean loopback,
                                   Set<Integer> neverStart, Map<String, String> environment,
                                   PrintStream out, PrintStream err, Optional<LinkRate> linkRate,
-                                  Optional<String> image) {
+                                  Optional<ContainerImage> image) {
 
     public static final String DEFAULT_SUBNET = "10.213.0.0/24";
 
@@ -81,7 +81,7 @@ public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt s
     }
 
     /** These options with every host a container of {@code image}. */
-    public LocalClusterOptions withImage(String image) {
+    public LocalClusterOptions withImage(ContainerImage image) {
         return new LocalClusterOptions(jobFile, nodes, slotsPerNode, subnet, rendezvous, endpointUrl, formationTimeout,
                 mpi, keep, agentJar, loopback, neverStart, environment, out, err, linkRate, Optional.of(image));
     }

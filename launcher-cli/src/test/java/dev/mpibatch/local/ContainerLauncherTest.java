@@ -24,7 +24,7 @@ class ContainerLauncherTest {
         return new LocalClusterOptions(Path.of("job.yaml"), OptionalInt.empty(), OptionalInt.empty(),
                 LocalClusterOptions.DEFAULT_SUBNET, rendezvous, endpoint, Optional.empty(), Optional.empty(), false,
                 Path.of("agent.jar"), false, Set.of(), MACHINE, System.out, System.err)
-                .withImage("localhost/mpi-batch:latest");
+                .withImage(new ContainerImage("localhost/mpi-batch:latest", ContainerImage.DEFAULT_SHM_MIB));
     }
 
     private static JobSpec spec(String files) {
@@ -82,5 +82,35 @@ class ContainerLauncherTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--image and --subnet exclude each other");
+    }
+
+    @Test
+    void runCommand_isOneContainerOnTheRunsNetwork_with64MiBShmDockersCapabilitiesAndNoValueOnItsCommandLine() {
+        ContainerLauncher launcher = launcher(options(Optional.of("s3://bucket/rdv"), Optional.empty()), spec(""));
+
+        List<String> command = launcher.runCommand(launcher.hosts().get(1));
+
+        assertThat(String.join(" ", command)).startsWith("podman run --rm --name mpi-batch-abc123-1 --network mpi-batch-abc123 "
+                + "--hostname env-1 --shm-size 64m ")
+                .contains("--volume /run/mpi-batch/local-abc123/job:/mpi-batch/job:ro")
+                .contains("--cap-add AUDIT_WRITE --cap-add MKNOD --cap-add NET_RAW")
+                .contains("--env AWS_SECRET_ACCESS_KEY --env").doesNotContain("secret").doesNotContain("AWS_BATCH_JOB_ID=")
+                .endsWith(" localhost/mpi-batch:latest");
+    }
+
+    @Test
+    void shmSize_isWhatTheOptionSays_andOnlyWithImage() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = dev.mpibatch.cli.Main.run(new String[] {"local", "job.yaml", "--shm-size", "256"}, System.out,
+                new java.io.PrintStream(err, true), MACHINE);
+        LocalClusterOptions options = new LocalClusterOptions(Path.of("job.yaml"), OptionalInt.empty(),
+                OptionalInt.empty(), LocalClusterOptions.DEFAULT_SUBNET, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), false, Path.of("agent.jar"), false, Set.of(), MACHINE, System.out,
+                System.err).withImage(new ContainerImage("img", 256));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--shm-size goes with --image");
+        assertThat(launcher(options, spec("")).runCommand(launcher(options, spec("")).hosts().get(0)))
+                .containsSequence("--shm-size", "256m");
     }
 }
