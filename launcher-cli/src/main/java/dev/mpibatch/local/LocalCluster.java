@@ -58,7 +58,7 @@ public final class LocalCluster {
         boolean containers = options.image().isPresent();
         boolean namespaces = !containers && !options.loopback() && dev.mpibatch.agent.Users.isRoot();
         if (containers) {
-            ContainerLauncher.preflight(options, spec);
+            Preflight.checkContainers(options, spec);
         } else {
             Preflight.check(options, spec, namespaces);
         }

@@ -113,4 +113,18 @@ class ContainerLauncherTest {
         assertThat(launcher(options, spec("")).runCommand(launcher(options, spec("")).hosts().get(0)))
                 .containsSequence("--shm-size", "256m");
     }
+
+    @Test
+    void image_withoutPodman_isRefusedWithExit2NamingHowToGetIt() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Map<String, String> env = new java.util.HashMap<>(MACHINE);
+        env.put("MPI_BATCH_PODMAN", "/nonexistent/podman");
+        int exit = dev.mpibatch.cli.Main.run(new String[] {"local",
+                LocalRun.examples().resolve("c-hello/job.yaml").toString(), "--image", "localhost/mpi-batch:latest"},
+                System.out, new java.io.PrintStream(err, true), env);
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--image needs podman, and '/nonexistent/podman' is not found",
+                "apt-get install podman", "bin/build-image");
+    }
 }
