@@ -31,6 +31,9 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 echo "installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Slim images (debian:12-slim, bin/build-image's base) leave out /usr/share/man, and the JDK's postinst fails
+# registering its man pages (update-alternatives) when the directory does not exist.
+mkdir -p /usr/share/man/man1
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # sshd's privilege separation directory; Debian creates it at boot, containers have no boot.

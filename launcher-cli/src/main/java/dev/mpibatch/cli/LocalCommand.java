@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
+import dev.mpibatch.local.ContainerImage;
 import dev.mpibatch.local.LocalCleanup;
 import dev.mpibatch.local.LocalCluster;
 import dev.mpibatch.local.LinkRate;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code mpi-batch local JOBFILE --nodes N}: the job on N hosts on this machine. */
 @Command(name = "local", mixinStandardHelpOptions = true,
-        description = "Run a job on a local cluster: network namespace hosts as root, loopback hosts otherwise.")
+        description = "Run a job on a local cluster: network namespace hosts as root, loopback hosts otherwise, "
+                + "or containers of a node image (--image).")
 final class LocalCommand implements Callable<Integer> {
     @ParentCommand
     MpiBatchCommand parent;
@@ -98,6 +100,16 @@ final class LocalCommand implements Callable<Integer> {
             + "namespaces, bridge, veths, run directories); runs still going are left alone.")
     boolean cleanup;
 
+    @Option(names = "--image", paramLabel = "IMAGE", description = "Run every host as a container of IMAGE (podman), "
+            + "on a network of its own, with the environment AWS Batch gives each node: test the image you will push "
+            + "(build it with bin/build-image).")
+    String image;
+
+    @Option(names = "--shm-size", paramLabel = "MiB", description = "With --image: size of every container's /dev/shm "
+            + "(default: ${DEFAULT-VALUE}, Batch's when the job definition sets none; submit sets half the node memory).",
+            defaultValue = "" + ContainerImage.DEFAULT_SHM_MIB)
+    int shmSize;
+
     @Option(names = "--never-start", paramLabel = "NODE", hidden = true, description = "Testing: a host whose agent never starts.")
     List<Integer> neverStart = List.of();
 
@@ -118,6 +130,17 @@ final class LocalCommand implements Callable<Integer> {
             throw new ParameterException(commandSpec.commandLine(), "Missing required parameter: 'JOBFILE'");
         }
         OptionChecks.exclusive(commandSpec, "--loopback", "--subnet", "loopback hosts have no subnet");
+        for (String hostOption : List.of("--loopback", "--subnet", "--link-rate", "--agent-jar")) {
+            OptionChecks.exclusive(commandSpec, "--image", hostOption,
+                    "containers run the image's own agent on a podman network");
+        }
+        var parsed = commandSpec.commandLine().getParseResult();
+        if (image == null && parsed != null && parsed.hasMatchedOption("--shm-size")) {
+            throw new ParameterException(commandSpec.commandLine(), "--shm-size goes with --image (namespace and "
+                    + "loopback hosts share this machine's /dev/shm)");
+        }
+        ContainerImage containerImage = image == null ? null
+                : OptionChecks.parsed(commandSpec, "", image, name -> new ContainerImage(name, shmSize));
         if (endpointUrl != null && rendezvous == null) {
             throw new ParameterException(commandSpec.commandLine(), "--endpoint-url goes with --rendezvous s3://bucket/prefix");
         }
@@ -133,6 +156,9 @@ final class LocalCommand implements Callable<Integer> {
                 agentJar(), loopback, new HashSet<>(neverStart), parent.env, parent.out, parent.err);
         if (linkRate != null) {
             options = options.withLinkRate(linkRate);
+        }
+        if (containerImage != null) {
+            options = options.withImage(containerImage);
         }
         return new LocalCluster(options).run();
     }

@@ -17,7 +17,7 @@ import dev.mpibatch.agent.rendezvous.RendezvousStores;
  * Starts the node agent of one host with the environment AWS Batch would give it, inside the host's namespaces
  * (network, hostname, private mount of its directory) or as a plain process on a loopback host.
  */
-final class AgentLauncher {
+final class AgentLauncher implements NodeStarter {
     /**
      * Sets the hostname, mounts the host's private directory, and gives the host a private /tmp inside it (Open MPI's
      * session directories and anything else a killed host leaves in /tmp go away with the run's directory); then
@@ -68,7 +68,8 @@ final class AgentLauncher {
         }
     }
 
-    Process start(Host host, Runnable beforeOutputLine) {
+    @Override
+    public Process start(Host host, Runnable beforeOutputLine) {
         ProcessBuilder builder = new ProcessBuilder(command(host)).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().clear();
         builder.environment().putAll(environment(host));
@@ -83,7 +84,8 @@ final class AgentLauncher {
     }
 
     /** Waits for the output of the agents to be copied out completely (see {@link NodeOutput#drain}). */
-    void drainOutput() {
+    @Override
+    public void drainOutput() {
         for (NodeOutput pump : pumps) {
             try {
                 pump.drain();

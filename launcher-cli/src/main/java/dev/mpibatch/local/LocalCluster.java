@@ -57,15 +57,21 @@ public final class LocalCluster {
             spec = spec.withMpi(options.mpi().get());
         }
         JobSpecValidator.checkFiles(spec, options.jobFile().toAbsolutePath().getParent());
-        boolean namespaces = !options.loopback() && dev.mpibatch.agent.Users.isRoot();
-        Preflight.check(options, spec, namespaces);
+        boolean containers = options.image().isPresent();
+        boolean namespaces = !containers && !options.loopback() && dev.mpibatch.agent.Users.isRoot();
+        if (containers) {
+            Preflight.checkContainers(options, spec);
+        } else {
+            Preflight.check(options, spec, namespaces);
+        }
         String id = HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(3));
-        LocalLayout layout = claim(id, spec, namespaces);
+        // Under /run/mpi-batch as root (containers mount from there too), else in the user's own directories.
+        LocalLayout layout = claim(id, spec, namespaces, namespaces || (containers && dev.mpibatch.agent.Users.isRoot()));
         ClusterResources resources = new ClusterResources(layout, options.keep(), options.err());
         Thread hook = new Thread(resources::close, "mpi-batch-local-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return run(spec, id, layout, namespaces, resources);
+            return containers ? runInContainers(spec, id, layout, resources) : run(spec, id, layout, namespaces, resources);
         } finally {
             resources.close();
             try {
@@ -81,8 +87,8 @@ public final class LocalCluster {
      * live run uses (the one asked for, or else the first free one), and records this run as its owner, so that
      * two runs starting at once never share a subnet.
      */
-    private LocalLayout claim(String id, JobSpec spec, boolean namespaces) {
-        Path base = LocalLayout.base(namespaces, options.environment());
+    private LocalLayout claim(String id, JobSpec spec, boolean namespaces, boolean underRun) {
+        Path base = LocalLayout.base(underRun, options.environment());
         try (RunLock lock = RunLock.acquire(base)) {
             List<RunOwner> live = LocalCleanup.collect(base, namespaces, options.err());
             Optional<String> subnet = Optional.empty();
@@ -93,7 +99,7 @@ public final class LocalCluster {
                 options = options.withSubnet(chosen.cidr());
                 subnet = Optional.of(chosen.cidr());
             }
-            LocalLayout layout = LocalLayout.create(id, namespaces, options.environment());
+            LocalLayout layout = LocalLayout.create(id, underRun, options.environment());
             RunOwner.write(id, layout.root(), subnet, options.keep());
             return layout;
         }
@@ -115,7 +121,21 @@ public final class LocalCluster {
         launcher.installAgent();
         options.err().println("mpi-batch local: job " + spec.name() + " (" + jobId + ") on " + hosts.size()
                 + (namespaces ? " namespace hosts in " + options.subnet() : " loopback hosts"));
+        return runAgents(launcher, hosts, rendezvous, jobId, resources);
+    }
 
+    /** The job on one container per host, as AWS Batch runs it (see {@link ContainerLauncher}). */
+    private int runInContainers(JobSpec spec, String id, LocalLayout layout, ClusterResources resources) {
+        String jobId = "local-" + id;
+        ContainerLauncher launcher = ContainerLauncher.create(options, spec, layout, id, resources);
+        options.err().println("mpi-batch local: job " + spec.name() + " (" + jobId + ") on " + spec.nodes()
+                + " containers of " + options.image().orElseThrow().name() + " on podman network " + launcher.network());
+        return runAgents(launcher, launcher.hosts(), launcher.rendezvous(), jobId, resources);
+    }
+
+    /** Starts the main node, then the others; returns the main node's exit code once the workers ended too. */
+    private int runAgents(NodeStarter launcher, List<Host> hosts, String rendezvous, String jobId,
+                          ClusterResources resources) {
         AtomicInteger up = new AtomicInteger();
         // Closed by the clean-up, never here: on Ctrl-C or SIGTERM this thread leaves run() as soon as the agents
         // die, while the shutdown hook still needs the store (its S3 client) to delete the rendezvous objects.

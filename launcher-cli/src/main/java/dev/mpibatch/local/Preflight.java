@@ -65,4 +65,33 @@ final class Preflight {
             }
         }
     }
+
+    /**
+     * Checks what a container cluster needs before anything is made.
+     *
+     * @throws IllegalArgumentException naming what is missing and how to get it
+     */
+    static void checkContainers(LocalClusterOptions options, JobSpec spec) {
+        Podman podman = Podman.from(options.environment());
+        if (!podman.available()) {
+            throw new IllegalArgumentException("--image needs podman, and '" + podman.executable() + "' is not "
+                    + "found: install it (Debian: apt-get install podman), or run bin/mpi-batch from a checkout, "
+                    + "whose bin/build-image installs it");
+        }
+        try {
+            podman.run("--version");
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("--image needs podman, which does not run here: " + e.getMessage(), e);
+        }
+        String image = options.image().orElseThrow().name();
+        if (!podman.imageExists(image)) {
+            throw new IllegalArgumentException("--image " + image + ": no such image in podman's storage: build it "
+                    + "with bin/build-image (localhost/mpi-batch:latest), or pull it (podman pull " + image + ")");
+        }
+        for (int index : options.neverStart()) {
+            if (index == 0 || index >= spec.nodes()) {
+                throw new IllegalArgumentException("--never-start " + index + ": name a worker, 1 to " + (spec.nodes() - 1));
+            }
+        }
+    }
 }

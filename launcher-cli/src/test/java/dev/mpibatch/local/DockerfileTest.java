@@ -29,6 +29,43 @@ class DockerfileTest {
 
         assertThat(dockerfile).contains("COPY --from=build /src/" + jar + " /opt/mpi-batch/mpi-batch-agent.jar");
         assertThat(read("docker/mpi-batch-agent")).contains("${MPI_BATCH_AGENT_JAR:-/opt/mpi-batch/mpi-batch-agent.jar}");
+        // bin/build-image's path: the same jar, built outside, copied by the stage it selects; the build context
+        // leaves target/ out except this jar.
+        assertThat(dockerfile).contains("FROM runtime AS prebuilt\nCOPY " + jar + " /opt/mpi-batch/mpi-batch-agent.jar");
+        assertThat(read("bin/build-image")).contains("--target prebuilt").contains("-pl node-agent -am clean package");
+        assertThat(read(".dockerignore")).contains("**/target").contains("!" + jar);
+    }
+
+    /** Maven stops the build stage when a module the root pom lists was not copied into it. */
+    @Test
+    void dockerfile_buildStageCopiesEveryModuleTheRootPomLists() throws Exception {
+        String dockerfile = read("Dockerfile");
+        Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(read("pom.xml"));
+        int modules = 0;
+        while (module.find()) {
+            modules++;
+            assertThat(dockerfile).as("the build stage copies module %s", module.group(1))
+                    .contains("COPY " + module.group(1) + " " + module.group(1) + "\n");
+        }
+        assertThat(modules).isGreaterThanOrEqualTo(4);
+    }
+
+    /** Both images (docker build, bin/build-image) are the stage runtime plus the jar, nothing else. */
+    @Test
+    void dockerfile_bothPathsShareTheRuntimeStage() throws Exception {
+        String dockerfile = read("Dockerfile");
+
+        assertThat(dockerfile).contains("ARG BASE_IMAGE=debian:12-slim\n").contains("FROM ${BASE_IMAGE} AS runtime\n");
+        String afterRuntime = dockerfile.substring(dockerfile.indexOf("FROM runtime AS prebuilt"));
+        assertThat(Pattern.compile("^(RUN|ENV|ENTRYPOINT|WORKDIR|USER)", Pattern.MULTILINE)
+                .matcher(afterRuntime.replaceAll("(?s)FROM maven.*?FROM runtime\n", "")).find())
+                .as("steps outside the shared runtime stage").isFalse();
+    }
+
+    /** Non-ASCII job names, arguments and output survive: the JVM and the tools run with a UTF-8 locale. */
+    @Test
+    void dockerfile_setsUtf8Locale() throws Exception {
+        assertThat(read("Dockerfile")).contains("ENV LANG=C.UTF-8 LC_ALL=C.UTF-8\n");
     }
 
     @Test

@@ -13,16 +13,16 @@ import org.junit.jupiter.api.Test;
 class SubnetsInUseTest {
     private static final String ADDRESSES = """
             1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever
-            4: eth0    inet 192.0.2.2/24 brd 192.0.2.255 scope global eth0\\       valid_lft forever preferred_lft forever
+            4: eth0    inet 192.168.77.2/24 brd 192.168.77.255 scope global eth0\\       valid_lft forever preferred_lft forever
             9: mpibab12cd    inet 10.213.0.1/24 scope global mpibab12cd\\       valid_lft forever preferred_lft forever
             11: mpib0f0f0f    inet 10.213.1.1/24 scope global mpib0f0f0f\\       valid_lft forever preferred_lft forever
             """;
     private static final String ROUTES = """
-            default via 192.0.2.1 dev eth0
+            default via 192.168.77.1 dev eth0
             10.213.0.0/24 dev mpibab12cd proto kernel scope link src 10.213.0.1
-            172.16.0.0/12 via 192.0.2.9 dev eth0
+            172.16.0.0/12 via 192.168.77.9 dev eth0
             blackhole 10.213.3.0/24
-            10.213.4.7 via 192.0.2.1 dev eth0
+            10.213.4.7 via 192.168.77.1 dev eth0
             """;
     private static final RunOwner LIVE = new RunOwner("ab12cd", Path.of("/run/mpi-batch/local-ab12cd"), 4242,
             Optional.empty(), Optional.of("10.213.0.0/24"), false, false);
@@ -49,10 +49,10 @@ class SubnetsInUseTest {
 
     @Test
     void anInterfacesSubnetOrARoute_isInUse() {
-        assertThat(inUse.conflict(Subnet.parse("192.0.2.0/24"))).get().extracting(SubnetsInUse.Use::what)
-                .asString().isEqualTo("interface eth0 (192.0.2.2/24)");
+        assertThat(inUse.conflict(Subnet.parse("192.168.77.0/24"))).get().extracting(SubnetsInUse.Use::what)
+                .asString().isEqualTo("interface eth0 (192.168.77.2/24)");
         assertThat(inUse.conflict(Subnet.parse("172.20.0.0/16"))).get().extracting(SubnetsInUse.Use::what)
-                .asString().contains("172.16.0.0/12 via 192.0.2.9");
+                .asString().contains("172.16.0.0/12 via 192.168.77.9");
         assertThat(inUse.conflict(Subnet.parse("10.213.3.0/24"))).as("a blackhole route").isPresent();
         assertThat(inUse.conflict(Subnet.parse("10.213.4.0/28"))).as("a host route").isPresent();
         assertThat(inUse.conflict(Subnet.parse("10.0.0.0/8"))).as("a larger subnet around runs").isPresent();
