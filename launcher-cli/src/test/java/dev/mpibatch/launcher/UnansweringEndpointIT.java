@@ -30,9 +30,10 @@ class UnansweringEndpointIT {
         try (SilentServer silent = kind.equals("accepting")
                 ? SilentServer.accepting("127.0.0.1") : SilentServer.neverAccepting("127.0.0.1")) {
             long start = System.nanoTime();
-            Cli run = Cli.run(Cli.isolatedEnvironment(home), List.of("--queue", "q", "--bucket", "bucket-1", "--image",
-                    "img:1", "--region", "us-east-1", "--endpoint-url", silent.endpoint()),
-                    "submit", MotoServer.cHello().toString());
+            List<String> flags = new java.util.ArrayList<>(List.of("--queue", "q", "--bucket", "bucket-1", "--image",
+                    "img:1", "--region", "us-east-1", "--endpoint-url", silent.endpoint()));
+            flags.addAll(MotoServer.JOB_ROLE_AND_SIZE);
+            Cli run = Cli.run(Cli.isolatedEnvironment(home), flags, "submit", MotoServer.cHello().toString());
             long seconds = (System.nanoTime() - start) / 1_000_000_000L;
 
             assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
