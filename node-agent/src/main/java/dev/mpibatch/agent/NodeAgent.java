@@ -28,6 +28,7 @@ import dev.mpibatch.agent.mpi.SharedCores;
 import dev.mpibatch.agent.mpi.StepRunner;
 import dev.mpibatch.agent.net.AddressFinder;
 import dev.mpibatch.agent.net.ClusterAddress;
+import dev.mpibatch.agent.rendezvous.BundleDoorbell;
 import dev.mpibatch.agent.rendezvous.DoneRecord;
 import dev.mpibatch.agent.rendezvous.NodeBundle;
 import dev.mpibatch.agent.rendezvous.NodeRecord;
@@ -40,6 +41,7 @@ import dev.mpibatch.agent.rendezvous.Sleeper;
 import dev.mpibatch.agent.ssh.BroadcastRelay;
 import dev.mpibatch.agent.ssh.Broadcaster;
 import dev.mpibatch.agent.ssh.ClusterAuthority;
+import dev.mpibatch.agent.ssh.ClusterConnections;
 import dev.mpibatch.agent.ssh.ClusterFiles;
 import dev.mpibatch.agent.ssh.NodeSignatures;
 import dev.mpibatch.agent.ssh.SshKeyPair;
@@ -105,15 +107,17 @@ public final class NodeAgent {
         SshKeyPair userKey = SshKeys.generate(stateDir, "id_ed25519", "mpi-batch-user-node" + node.index());
         SshKeyPair hostKey = SshKeys.generate(stateDir, "ssh_host_ed25519_key", "mpi-batch-host-node" + node.index());
         try (RendezvousStore store = RendezvousStores.open(settings.rendezvous(), settings.s3Endpoint(),
-                node.jobId(), node.attempt())) {
+                node.jobId(), node.attempt());
+             BundleDoorbell doorbell = node.isMain() ? null : doorbell(address.address())) {
             Rendezvous rendezvous = new Rendezvous(store, node, clock, sleeper, Polling.defaults(), new Random());
             NodeRecord self = new NodeRecord(node.jobId(), node.attempt(), node.index(), address.address(),
                     settings.sshPort(), slots(), hostname, userKey.publicKeyLine(), hostKey.publicKeyLine(), version,
-                    Runtime.getRuntime().availableProcessors(), MachineId.of(MachineId.BOOT_ID));
+                    Runtime.getRuntime().availableProcessors(), MachineId.of(MachineId.BOOT_ID),
+                    doorbell == null ? 0 : doorbell.port());
             Keys keys = new Keys(stateDir, self, userKey, hostKey);
             return node.isMain()
                     ? new MainNode(rendezvous, store).run(keys, workDir, address)
-                    : runWorker(rendezvous, keys);
+                    : runWorker(rendezvous, keys, doorbell);
         }
     }
 
@@ -136,13 +140,26 @@ public final class NodeAgent {
         return sshd;
     }
 
-    private int runWorker(Rendezvous rendezvous, Keys keys) {
+    /** The worker's doorbell for the main node's notice; without one (no port to be had) it polls. */
+    private static BundleDoorbell doorbell(String address) {
+        try {
+            return BundleDoorbell.open(address);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: looking for the certificates by polling instead", e.getMessage());
+            return null;
+        }
+    }
+
+    private int runWorker(Rendezvous rendezvous, Keys keys, BundleDoorbell doorbell) {
         // The main node judges formation; a worker waits a little longer so that it hears the verdict (done.json)
         // instead of timing out at the same moment with a vaguer message.
         Duration formation = formationTimeout().plus(WORKER_FORMATION_MARGIN);
         rendezvous.boundCalls(clock.instant().plus(formation));
         rendezvous.register(keys.self());
-        NodeBundle bundle = rendezvous.awaitBundle(formation);
+        NodeBundle bundle = rendezvous.awaitBundle(formation, doorbell);
+        if (doorbell != null) {
+            doorbell.close();
+        }
         ClusterFiles files = keys.install(bundle);
         try (SshdProcess sshd = startSshd(keys, files);
              BeaconWatch main = BeaconWatch.connect(bundle.mainAddress(), bundle.beaconPort(),
@@ -156,6 +173,7 @@ public final class NodeAgent {
             System.gc();
             Optional<DoneRecord> done = rendezvous.awaitDone(main, spec.timeouts().mainLease());
             sshd.close();
+            ClusterConnections.closeRelayConnections(keys.stateDir());
             main.close(); // tells the main node this worker has left
             if (done.isPresent()) {
                 LOG.info("main node finished with exit code {} ({}): exiting", done.get().exitCode(), done.get().reason());
@@ -187,6 +205,7 @@ public final class NodeAgent {
             Instant start = clock.instant();
             SshdProcess sshd = null;
             MainBeacon beacon = null;
+            ClusterConnections connections = null;
             // Until every node acknowledged its certificates, any failure is a formation failure (exit 3).
             boolean formed = false;
             int exitCode;
@@ -202,12 +221,14 @@ public final class NodeAgent {
                 beacon = MainBeacon.start(address.address(), 0, MainBeacon.HEARTBEAT, BeaconPeers.of(roster, mainIndex));
                 int beaconPort = beacon.port();
                 ClusterFiles files = keys.install(rendezvous.publishBundles(
-                        i -> authority.bundleFor(i, mainIndex, beaconPort)));
+                        i -> authority.bundleFor(i, mainIndex, beaconPort), i -> ring(roster.nodes().get(i), address)));
                 sshd = startSshd(keys, files);
                 rendezvous.acknowledge();
                 rendezvous.awaitReady(remaining(formation, start));
                 formed = true;
                 rendezvous.boundCalls(null);
+                // Opened while the first step runs; every later ssh to a node goes over them.
+                connections = ClusterConnections.open(roster, keys.self().index(), keys.stateDir());
                 LOG.info("cluster formed: {} nodes, {} slots, in {} ms", roster.nodes().size(),
                         roster.nodes().stream().mapToInt(NodeRecord::slots).sum(),
                         Duration.between(start, clock.instant()).toMillis());
@@ -219,8 +240,8 @@ public final class NodeAgent {
                 Map<String, String> env = new HashMap<>(baseEnvironment);
                 env.putAll(driver.environment(cluster));
                 yieldOnSharedCores(roster, driver, env);
-                Broadcaster broadcaster = settings.sharedFileSystem()
-                        ? null : new Broadcaster(roster, keys.self().index(), keys.stateDir());
+                Broadcaster broadcaster = settings.sharedFileSystem() ? null : new Broadcaster(roster,
+                        keys.self().index(), keys.stateDir(), connections, settings.broadcastTreeMax());
                 exitCode = new StepRunner(workDir, keys.stateDir().resolve("output"), env, driver, cluster, broadcaster, spec.timeouts().step(),
                         OutputSink.console()).run(spec.steps());
                 reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;
@@ -230,8 +251,18 @@ public final class NodeAgent {
                 LOG.error("{}", reason);
                 LOG.debug("failure", e);
             }
+            if (connections != null) {
+                connections.close();
+            }
             finish(new DoneRecord(exitCode, reason), sshd, beacon, formed);
             return exitCode;
+        }
+
+        /** Tells a worker its bundle is written: it reads it at once instead of at its next look. */
+        private static void ring(NodeRecord worker, ClusterAddress from) {
+            if (worker.notifyPort() != 0) {
+                BundleDoorbell.ring(from.address(), worker.address(), worker.notifyPort());
+            }
         }
 
         private void finish(DoneRecord done, SshdProcess sshd, MainBeacon beacon, boolean formed) {
