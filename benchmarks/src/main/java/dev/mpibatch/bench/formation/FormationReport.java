@@ -22,7 +22,7 @@ final class FormationReport {
         Table table = Table.of(List.of("N", "latency", "time s (median)", "min-max s", "records in s", "bundles out s",
                 "req/node", "PUT/node", "GET/node", "LIST/node", "DELETE/node", "max req one node",
                 "bytes/worker", "main bytes read", "main keys listed", "main's HTTP bytes/node", "peak req/s",
-                "notice delay median/max ms", "told by doorbell", "CPU busy"));
+                "notice delay median/max ms", "told by doorbell", "CPU busy", "CPU s: main / workers / rest"));
         for (Measured m : results) {
             int n = m.n();
             table = table.row(n, m.latency().toMillis() + " ms", Stats.fixed(m.medianSeconds(), 3),
@@ -45,7 +45,10 @@ final class FormationReport {
                     Stats.fixed(median(m, o -> pollDelay(o, n, 0.5)), 0) + " / "
                             + Stats.fixed(median(m, o -> pollDelay(o, n, 1.0)), 0),
                     Stats.fixed(median(m, o -> n - 1 - o.ledger().unrungCount()), 0) + " of " + (n - 1),
-                    Stats.fixed(100 * median(m, o -> o.cpuSeconds() / (o.seconds() * CORES)), 0) + "%");
+                    Stats.fixed(100 * median(m, o -> o.cpuSeconds() / (o.seconds() * CORES)), 0) + "%",
+                    Stats.fixed(median(m, o -> o.cpuByRole().get("main")), 2) + " / "
+                            + Stats.fixed(median(m, o -> o.cpuByRole().get("workers")), 2) + " / "
+                            + Stats.fixed(median(m, o -> o.cpuByRole().get("rest")), 2));
         }
         BenchResult.Builder result = BenchResult.builder("formation", "Cluster formation (rendezvous v2)")
                 .method(method(runs, sizes))
@@ -81,7 +84,10 @@ final class FormationReport {
                 + "of the runs). Notice delay: how long after the main node wrote a worker's bundle the worker read "
                 + "it (median and slowest worker); told by doorbell: workers whose doorbell the main node rang (the "
                 + "others found their bundle by the slow fallback poll). CPU busy: the JVM's CPU time (main node, "
-                + "simulated workers, S3Proxy and the proxy together) over wall time times " + CORES + " cores.";
+                + "simulated workers, S3Proxy and the proxy together) over wall time times " + CORES + " cores; "
+                + "the last column splits it by thread, sampled every 10 ms: the main node's own thread and its "
+                + "request pool, the simulated workers' threads and doorbells, and the rest (S3Proxy's and the latency "
+                + "proxy's threads, garbage collection, the JIT).";
     }
 
     private static void targets(BenchResult.Builder result, List<Measured> results) {
@@ -121,12 +127,15 @@ final class FormationReport {
                     + "record after %.3f s and had written every bundle after %.3f s; formation ended at %.3f s. "
                     + "Workers read their bundle a median %.0f ms (slowest %.0f ms) after it was written (told by "
                     + "their doorbell, no polling). The JVM (main node, simulated workers, S3Proxy and the proxy) was "
-                    + "%.0f%% busy (%.2f CPU-s for %.0f requests, %.2f ms of CPU per request).",
+                    + "%.0f%% busy (%.2f CPU-s for %.0f requests, %.2f ms of CPU per request); of that the main "
+                    + "node's own threads took %.2f s, the simulated workers %.2f s and the rest (S3Proxy, the latency "
+                    + "proxy, GC, JIT) %.2f s.",
                     m.n(), median(m, SimulatedFormation.Outcome::registered), CORES,
                     median(m, SimulatedFormation.Outcome::gathered), median(m, SimulatedFormation.Outcome::published),
                     m.medianSeconds(), median(m, o -> pollDelay(o, m.n(), 0.5)), median(m, o -> pollDelay(o, m.n(), 1.0)),
                     100 * median(m, o -> o.cpuSeconds() / (o.seconds() * CORES)), cpu, requests,
-                    1000 * cpu / requests));
+                    1000 * cpu / requests, median(m, o -> o.cpuByRole().get("main")),
+                    median(m, o -> o.cpuByRole().get("workers")), median(m, o -> o.cpuByRole().get("rest"))));
         }
     }
 

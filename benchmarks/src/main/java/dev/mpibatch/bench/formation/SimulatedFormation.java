@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,9 +43,10 @@ final class SimulatedFormation {
      * @param gathered     barrier to the main node holding every checked record, s
      * @param published    barrier to every bundle written, s
      * @param cpuSeconds   CPU time of the whole JVM (nodes, S3Proxy, latency proxy) during the formation
+     * @param cpuByRole    CPU seconds of the main node's threads, the simulated workers' and the rest's
      */
     record Outcome(double seconds, double registered, double gathered, double published, double cpuSeconds,
-                   RequestLedger ledger) {
+                   RequestLedger ledger, Map<String, Double> cpuByRole) {
     }
 
     private SimulatedFormation() {
@@ -86,6 +88,7 @@ final class SimulatedFormation {
                 nodes.add(thread);
                 thread.start();
             }
+            CpuSampler sampler = new CpuSampler();
             long cpuBefore = processCpuNanos();
             long t0 = System.nanoTime();
             ledger.start(t0);
@@ -94,12 +97,13 @@ final class SimulatedFormation {
                 thread.join(TIMEOUT.toMillis());
             }
             double cpu = (processCpuNanos() - cpuBefore) / 1e9;
+            sampler.close();
             if (failure.get() != null) {
                 throw new IllegalStateException("formation of " + n + " simulated nodes failed: " + failure.get(),
                         failure.get());
             }
             return new Outcome((mainMarks[2] - t0) / 1e9, (ledger.lastRegistered() - t0) / 1e9,
-                    (mainMarks[0] - t0) / 1e9, (mainMarks[1] - t0) / 1e9, cpu, ledger);
+                    (mainMarks[0] - t0) / 1e9, (mainMarks[1] - t0) / 1e9, cpu, ledger, sampler.byRole());
         } finally {
             for (AutoCloseable doorbell : doorbells) {
                 doorbell.close();

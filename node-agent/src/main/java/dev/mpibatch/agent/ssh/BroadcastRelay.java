@@ -22,6 +22,21 @@ public final class BroadcastRelay {
     static final String CIPHER = "aes128-gcm@openssh.com";
     /** Socket paths hold 108 bytes: {@code <dir>/.bcm-}, a 40-digit hash and ssh's 17-character temporary suffix. */
     static final int MAX_MUX_DIR = 40;
+    /**
+     * Sent with every broadcast session ({@code SendEnv}, which unlike {@code SetEnv} also passes through a shared
+     * connection): bash, the login shell sshd runs the command with, reads ~/.bashrc before every command over ssh
+     * unless it is a nested shell, and SHLVL=1 makes it one. The relay needs nothing from the user's start-up files
+     * (coreutils and ssh in their standard places), while a heavy ~/.bashrc (this machine's starts pyenv: about
+     * 100 ms) would be paid once per node of every broadcast. The ssh processes get SHLVL=1 from {@link #noRc}.
+     */
+    static final String NO_RC = "SendEnv=SHLVL";
+
+    /** {@code builder} with the environment {@link #NO_RC} sends. */
+    static ProcessBuilder noRc(ProcessBuilder builder) {
+        builder.environment().put("SHLVL", "1");
+        return builder;
+    }
+
     /** Characters that reach the remote shell unquoted: the relay's path is passed as a plain word. */
     private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_./+=:,@%-]+");
 
@@ -100,7 +115,7 @@ public final class BroadcastRelay {
      */
     private static List<String> ssh(Path stateDir, NodeRecord node, boolean relayMux) {
         List<String> command = new ArrayList<>(List.of("ssh", "-F", ClusterFiles.in(stateDir).sshConfig().toString(),
-                "-p", Integer.toString(node.sshPort()), "-c", CIPHER));
+                "-p", Integer.toString(node.sshPort()), "-c", CIPHER, "-o", NO_RC));
         if (relayMux && stateDir.toString().length() <= MAX_MUX_DIR) {
             command.addAll(List.of("-o", "ControlMaster=auto", "-o", "ControlPath=" + stateDir + "/.bcm-%C",
                     "-o", "ControlPersist=yes"));

@@ -139,7 +139,8 @@ public final class Broadcaster {
 
     private static ChainReport run(Path file, List<NodeRecord> group, List<String> command) {
         try {
-            Process ssh = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process ssh = BroadcastRelay.noRc(new ProcessBuilder(command)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             Thread sender = daemon(() -> send(file, ssh.getOutputStream()));
             sender.start();
             String stderr;

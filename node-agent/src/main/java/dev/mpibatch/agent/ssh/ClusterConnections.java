@@ -89,7 +89,9 @@ public final class ClusterConnections implements AutoCloseable {
                     return false;
                 }
                 ssh = new ProcessBuilder("ssh", "-F", ClusterFiles.in(stateDir).sshConfig().toString(), "-M", "-N",
-                        "-o", "ControlPersist=no", "-c", BroadcastRelay.CIPHER, "-p", Integer.toString(node.sshPort()),
+                        // SendEnv: a shared connection passes on only what its master may send (BroadcastRelay.NO_RC).
+                        "-o", "ControlPersist=no", "-o", BroadcastRelay.NO_RC, "-c", BroadcastRelay.CIPHER,
+                        "-p", Integer.toString(node.sshPort()),
                         "-x", node.address())
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -170,7 +172,7 @@ public final class ClusterConnections implements AutoCloseable {
 
     private static void run(List<String> command) {
         try {
-            Process ssh = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            Process ssh = BroadcastRelay.noRc(new ProcessBuilder(command)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
             if (!ssh.waitFor(CONNECT_WAIT.toSeconds(), TimeUnit.SECONDS)) {

@@ -44,13 +44,9 @@ class BundleSignalTest {
     @Test
     void awaitBundle_whenRung_readsTheBundleWithOneRequestAndNoPolling() {
         CountingGets counting = new CountingGets(store);
-        Rendezvous main = node(store, 0, 2);
         Rendezvous worker = node(counting, 1, 2);
-        main.register(RendezvousTest.record(0));
-        worker.register(RendezvousTest.record(1));
-        ClusterAuthority authority = authority(main.gatherRoster(Duration.ofSeconds(10)));
         List<Integer> rung = new ArrayList<>();
-        main.publishBundles(i -> authority.bundleFor(i, 0, 2223), rung::add);
+        formUpToTheBundles(worker, rung);
         AtomicInteger waits = new AtomicInteger();
 
         NodeBundle bundle = worker.awaitBundle(Duration.ofSeconds(30), signal(() -> true, waits));
@@ -64,12 +60,8 @@ class BundleSignalTest {
     @Test
     void awaitBundle_whenNoRingComes_findsTheBundleByASlowPoll() {
         CountingGets counting = new CountingGets(store);
-        Rendezvous main = node(store, 0, 2);
         Rendezvous worker = node(counting, 1, 2);
-        main.register(RendezvousTest.record(0));
-        worker.register(RendezvousTest.record(1));
-        ClusterAuthority authority = authority(main.gatherRoster(Duration.ofSeconds(10)));
-        main.publishBundles(i -> authority.bundleFor(i, 0, 2223));
+        formUpToTheBundles(worker, new ArrayList<>());
         AtomicInteger waits = new AtomicInteger();
 
         NodeBundle bundle = worker.awaitBundle(Duration.ofSeconds(30), signal(() -> false, waits));
@@ -99,6 +91,15 @@ class BundleSignalTest {
             port = free.getLocalPort();
         }
         assertThat(BundleDoorbell.ring("127.0.0.1", "127.0.0.1", port)).isFalse();
+    }
+
+    /** Both nodes register; the main node gathers them and publishes the worker's bundle, noting whom it tells. */
+    private void formUpToTheBundles(Rendezvous worker, List<Integer> told) {
+        Rendezvous main = node(store, 0, 2);
+        main.register(RendezvousTest.record(0));
+        worker.register(RendezvousTest.record(1));
+        ClusterAuthority authority = authority(main.gatherRoster(Duration.ofSeconds(10)));
+        main.publishBundles(i -> authority.bundleFor(i, 0, 2223), told::add);
     }
 
     private static ClusterAuthority authority(Roster roster) {

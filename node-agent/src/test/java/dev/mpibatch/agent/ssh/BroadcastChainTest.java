@@ -67,7 +67,7 @@ class BroadcastChainTest {
                 "0750", 1234, 4);
 
         assertThat(command).containsExactly("ssh", "-F", "/run/s/ssh_config", "-p", "2222", "-c",
-                "aes128-gcm@openssh.com", "-T", "-x", "10.0.0.3", "sh", "/run/s/broadcast-relay", "1",
+                "aes128-gcm@openssh.com", "-o", "SendEnv=SHLVL", "-T", "-x", "10.0.0.3", "sh", "/run/s/broadcast-relay", "1",
                 "L3cvaXQncyBhIGZpbGU=", "0750", "1234", "4", "2", "10.0.0.4", "2222");
     }
 
@@ -76,8 +76,9 @@ class BroadcastChainTest {
         List<String> command = BroadcastRelay.warmUp(Path.of("/run/s"), node(1), node(2));
 
         assertThat(command).containsExactly("ssh", "-n", "-F", "/run/s/ssh_config", "-p", "2222", "-c",
-                "aes128-gcm@openssh.com", "-T", "-x", "10.0.0.3", "ssh", "-n", "-F", "/run/s/ssh_config", "-p", "2222",
-                "-c", "aes128-gcm@openssh.com", "-o", "ControlMaster=auto", "-o", "ControlPath=/run/s/.bcm-%C", "-o",
+                "aes128-gcm@openssh.com", "-o", "SendEnv=SHLVL", "-T", "-x", "10.0.0.3", "ssh", "-n", "-F",
+                "/run/s/ssh_config", "-p", "2222", "-c", "aes128-gcm@openssh.com", "-o", "SendEnv=SHLVL",
+                "-o", "ControlMaster=auto", "-o", "ControlPath=/run/s/.bcm-%C", "-o",
                 "ControlPersist=yes", "-T", "-x", "10.0.0.4", "true");
     }
 
