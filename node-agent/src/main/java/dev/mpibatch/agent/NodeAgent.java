@@ -8,7 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -24,6 +24,7 @@ import dev.mpibatch.agent.mpi.MpiCluster;
 import dev.mpibatch.agent.mpi.MpiDriver;
 import dev.mpibatch.agent.mpi.MpiDrivers;
 import dev.mpibatch.agent.mpi.OutputSink;
+import dev.mpibatch.agent.mpi.StepEnvironment;
 import dev.mpibatch.agent.mpi.StepRunner;
 import dev.mpibatch.agent.net.AddressFinder;
 import dev.mpibatch.agent.net.ClusterAddress;
@@ -214,11 +215,14 @@ public final class NodeAgent {
                         Users.isRoot(), settings.sharedFileSystem());
                 files.writeHostfile(driver.hostfile(cluster));
                 LOG.info("MPI: {}", driver.description());
-                Map<String, String> env = new HashMap<>(baseEnvironment);
-                env.putAll(driver.environment(cluster));
+                StepEnvironment env = StepEnvironment.of(Users.withLogin(baseEnvironment),
+                        driver.environment(cluster), spec.env());
+                LOG.info("environment of the steps: the job's {} plus {} of this node's ({})",
+                        LogText.escapeAll(List.copyOf(spec.env().keySet())), StepEnvironment.FROM_NODE.size(),
+                        String.join(", ", StepEnvironment.FROM_NODE));
                 Broadcaster broadcaster = settings.sharedFileSystem()
                         ? null : new Broadcaster(roster, keys.self().index(), keys.stateDir());
-                exitCode = new StepRunner(workDir, keys.stateDir().resolve("output"), env, driver, cluster, broadcaster, spec.timeouts().step(),
+                exitCode = new StepRunner(workDir, keys.stateDir().resolve("output"), env.job(), driver, cluster, broadcaster, spec.timeouts().step(),
                         OutputSink.console()).run(spec.steps());
                 reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;
             } catch (RuntimeException e) {
