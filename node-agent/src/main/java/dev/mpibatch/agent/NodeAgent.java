@@ -218,9 +218,15 @@ public final class NodeAgent {
                 env.putAll(driver.environment(cluster));
                 Broadcaster broadcaster = settings.sharedFileSystem()
                         ? null : new Broadcaster(roster, keys.self().index(), keys.stateDir());
-                exitCode = new StepRunner(workDir, keys.stateDir().resolve("output"), env, driver, cluster, broadcaster, spec.timeouts().step(),
+                int stepCode = new StepRunner(workDir, keys.stateDir().resolve("output"), env, driver, cluster, broadcaster, spec.timeouts().step(),
                         OutputSink.console()).run(spec.steps());
-                reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;
+                exitCode = AgentExit.ofStep(stepCode);
+                reason = stepCode == 0 ? "plan finished" : "plan failed with exit code " + stepCode
+                        + (exitCode == stepCode ? "" : ", reported as " + exitCode);
+                if (exitCode != stepCode) {
+                    LOG.warn("the step's exit code {} is reported as {}: 2, 3 and 4 mean bad input, no cluster and an "
+                            + "internal error", stepCode, exitCode);
+                }
             } catch (RuntimeException e) {
                 exitCode = formed ? AgentExit.FAILED : AgentExit.FORMATION_FAILED;
                 reason = e.getMessage();

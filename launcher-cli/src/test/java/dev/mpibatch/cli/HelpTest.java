@@ -1,0 +1,117 @@
+package dev.mpibatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * {@code --help} of every command: examples, exit codes, where settings come from, and every option's default;
+ * {@code help COMMAND}, a bare {@code mpi-batch}, and the shell completion script.
+ */
+class HelpTest {
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("PATH", System.getenv("PATH")));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Stream<String> commands() {
+        return MpiBatchCommand.commandNames().stream().filter(n -> !n.equals("cds-training") && !n.equals("help"));
+    }
+
+    @ParameterizedTest(name = "mpi-batch {0} --help")
+    @MethodSource("commands")
+    void help_showsExamplesExitCodesAndSettings(String command) {
+        Run run = run(command, "--help");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("Usage: mpi-batch " + command)
+                .contains("Examples:").contains("  mpi-batch " + command + " ")
+                .contains("Exit codes:").containsPattern("\n  0 +\\S")
+                .contains("Settings: a flag beats MPI_BATCH_<OPTION> in the environment");
+    }
+
+    @ParameterizedTest(name = "mpi-batch {0}: every option says its default")
+    @MethodSource("commands")
+    void everyOption_saysItsDefault(String command) {
+        CommandLine root = new CommandLine(new MpiBatchCommand(System.out, System.err, Map.of()));
+        MpiBatchCommand.subcommandsFor(new String[] {command}).forEach((n, c) -> root.addSubcommand(n, c.get()));
+        CommandLine sub = root.getSubcommands().get(command);
+
+        for (OptionSpec option : sub.getCommandSpec().options()) {
+            if (option.hidden() || option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            String text = String.join(" ", option.description()).toLowerCase(java.util.Locale.ROOT);
+            assertThat(text).as(command + " " + option.longestName()).containsAnyOf("default", "required");
+        }
+    }
+
+    @Test
+    void root_help_listsEveryCommandWithExamples() {
+        Run run = run("--help");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("configure", "doctor", "wait", "completion", "help")
+                .doesNotContain("cds-training").contains("Examples:").contains("--region=REGION");
+    }
+
+    @Test
+    void bareCommand_namesEveryCommand() {
+        Run run = run();
+
+        assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("name a command: local, submit, wait, status, logs, cancel, list, configure, "
+                + "doctor, completion, help");
+    }
+
+    @Test
+    void helpCommand_showsTheCommandsHelp() {
+        Run run = run("help", "submit");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("Usage: mpi-batch submit").contains("--dry-run").contains("Examples:");
+    }
+
+    @Test
+    void globalOptionBeforeTheCommand_isNotTakenForTheCommand() {
+        Run run = run("--region", "us-east-1", "help", "status");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("Usage: mpi-batch status");
+    }
+
+    @Test
+    void completion_bash_completesCommandsAndOptions() {
+        Run run = run("completion", "bash");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("complete -F").contains("submit").contains("--nodes").contains("--dry-run")
+                .contains("bashcompinit");
+    }
+
+    @Test
+    void completion_unknownShell_isAUsageError() {
+        Run run = run("completion", "fish");
+
+        assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("Invalid value for positional parameter at index 0 (SHELL): expected one of "
+                + "[bash, zsh]");
+    }
+}
