@@ -85,7 +85,8 @@ final class LocalLayout {
     List<Host> hosts(JobSpec spec, boolean namespaces, LocalClusterOptions options, ClusterResources resources) {
         List<Host> hosts = new ArrayList<>();
         NetworkNamespaces network = null;
-        Subnet subnet = Subnet.parse(options.subnet());
+        // Loopback hosts have no subnet ("auto" stays unresolved for them).
+        Subnet subnet = namespaces ? Subnet.parse(options.subnet()) : null;
         if (namespaces) {
             network = new NetworkNamespaces(root.getFileName().toString().substring("local-".length()), subnet,
                     options.linkRate());
