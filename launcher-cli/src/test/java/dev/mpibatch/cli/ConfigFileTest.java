@@ -2,9 +2,6 @@ package dev.mpibatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -16,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * A bad value in the config file or the environment is reported as such (file or variable, key, value, fix), never
@@ -26,17 +22,10 @@ class ConfigFileTest {
     @TempDir
     Path home;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run run(Map<String, String> extraEnv, String... args) {
+    private CliRun run(Map<String, String> extraEnv, String... args) {
         Map<String, String> env = new HashMap<>(Map.of("HOME", home.toString(), "PATH", System.getenv("PATH")));
         env.putAll(extraEnv);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliRun.run(env, args);
     }
 
     private Path config(String text) throws Exception {
@@ -49,7 +38,7 @@ class ConfigFileTest {
         return Path.of(System.getProperty("mpiBatch.examples", "../examples")).resolve("c-hello/job.yaml").toString();
     }
 
-    private Run dryRun(Map<String, String> env) {
+    private CliRun dryRun(Map<String, String> env) {
         return run(env, "submit", job(), "--queue", "q", "--bucket", "bucket-1", "--image", "img:1", "--region",
                 "us-east-1", "--vcpus", "2", "--memory", "4096", "--dry-run");
     }
@@ -58,7 +47,7 @@ class ConfigFileTest {
     void badValueInTheConfigFile_namesTheFileAndTheKey() throws Exception {
         Path file = config("retry-attempts=11\n");
 
-        Run run = dryRun(Map.of());
+        CliRun run = dryRun(Map.of());
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("mpi-batch: " + file + " sets retry-attempts=11 (fix or remove it there, or "
@@ -69,7 +58,7 @@ class ConfigFileTest {
     void valueOfTheWrongType_inTheConfigFile_namesTheFileAndTheKey() throws Exception {
         Path file = config("gpus=two\n");
 
-        Run run = dryRun(Map.of());
+        CliRun run = dryRun(Map.of());
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains(file + " sets gpus=two").contains("'two' is not an int")
@@ -78,7 +67,7 @@ class ConfigFileTest {
 
     @Test
     void badBucketFromTheEnvironment_namesTheVariable() {
-        Run run = run(Map.of("MPI_BATCH_BUCKET", "Not_A_Bucket"), "submit", job(), "--queue", "q", "--image", "img:1",
+        CliRun run = run(Map.of("MPI_BATCH_BUCKET", "Not_A_Bucket"), "submit", job(), "--queue", "q", "--image", "img:1",
                 "--region", "us-east-1", "--vcpus", "2", "--memory", "4096", "--dry-run");
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
@@ -90,7 +79,7 @@ class ConfigFileTest {
     void flagBeatsTheConfigFile() throws Exception {
         config("retry-attempts=11\n");
 
-        Run run = run(Map.of(), "submit", job(), "--queue", "q", "--bucket", "bucket-1", "--image", "img:1",
+        CliRun run = run(Map.of(), "submit", job(), "--queue", "q", "--bucket", "bucket-1", "--image", "img:1",
                 "--region", "us-east-1", "--vcpus", "2", "--memory", "4096", "--retry-attempts", "2", "--dry-run");
 
         assertThat(run.code()).as(run.err()).isZero();
@@ -101,7 +90,7 @@ class ConfigFileTest {
     void unknownKey_isRefusedWithASuggestion() throws Exception {
         Path file = config("queu=mpi\n");
 
-        Run run = dryRun(Map.of());
+        CliRun run = dryRun(Map.of());
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains(file + ": unknown setting 'queu' (did you mean 'queue'?)");
@@ -111,7 +100,7 @@ class ConfigFileTest {
     void nodesInTheConfigFile_isRefused_itWouldBeatEveryJobFile() throws Exception {
         Path file = config("nodes=8\n");
 
-        Run run = dryRun(Map.of());
+        CliRun run = dryRun(Map.of());
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains(file + ": nodes=8 cannot be a standing setting: nodes comes from the job file, "
@@ -120,7 +109,7 @@ class ConfigFileTest {
 
     @Test
     void nodesFromTheEnvironment_isNotRead_theJobFileDecides() {
-        Run run = dryRun(Map.of("MPI_BATCH_NODES", "7"));
+        CliRun run = dryRun(Map.of("MPI_BATCH_NODES", "7"));
 
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("\"numNodes\" : 3").doesNotContain("\"numNodes\" : 7");
@@ -151,9 +140,5 @@ class ConfigFileTest {
         assertThat(neither).as("options that are neither settings nor per-call").containsExactlyInAnyOrder(
                 "verbose", "quiet", "stack-trace", "dry-run", "wait", "follow", "keep", "cleanup", "all", "node",
                 "reason", "stack", "config", "status");
-    }
-
-    private static String name(OptionSpec option) {
-        return ConfigDefaults.name(option);
     }
 }

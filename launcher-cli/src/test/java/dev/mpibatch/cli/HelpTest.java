@@ -2,9 +2,6 @@ package dev.mpibatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -20,15 +17,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code help COMMAND}, a bare {@code mpi-batch}, and the shell completion script.
  */
 class HelpTest {
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("PATH", System.getenv("PATH")));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.run(Map.of("PATH", System.getenv("PATH")), args);
     }
 
     static Stream<String> commands() {
@@ -38,7 +28,7 @@ class HelpTest {
     @ParameterizedTest(name = "mpi-batch {0} --help")
     @MethodSource("commands")
     void help_showsExamplesExitCodesAndSettings(String command) {
-        Run run = run(command, "--help");
+        CliRun run = run(command, "--help");
 
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("Usage: mpi-batch " + command)
@@ -65,7 +55,7 @@ class HelpTest {
 
     @Test
     void root_help_listsEveryCommandWithExamples() {
-        Run run = run("--help");
+        CliRun run = run("--help");
 
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("configure", "doctor", "wait", "completion", "help")
@@ -74,7 +64,7 @@ class HelpTest {
 
     @Test
     void bareCommand_namesEveryCommand() {
-        Run run = run();
+        CliRun run = run();
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("name a command: local, submit, wait, status, logs, cancel, list, configure, "
@@ -83,7 +73,7 @@ class HelpTest {
 
     @Test
     void helpCommand_showsTheCommandsHelp() {
-        Run run = run("help", "submit");
+        CliRun run = run("help", "submit");
 
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("Usage: mpi-batch submit").contains("--dry-run").contains("Examples:");
@@ -91,7 +81,7 @@ class HelpTest {
 
     @Test
     void globalOptionBeforeTheCommand_isNotTakenForTheCommand() {
-        Run run = run("--region", "us-east-1", "help", "status");
+        CliRun run = run("--region", "us-east-1", "help", "status");
 
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("Usage: mpi-batch status");
@@ -99,7 +89,7 @@ class HelpTest {
 
     @Test
     void completion_bash_completesCommandsAndOptions() {
-        Run run = run("completion", "bash");
+        CliRun run = run("completion", "bash");
 
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("complete -F").contains("submit").contains("--nodes").contains("--dry-run")
@@ -108,7 +98,7 @@ class HelpTest {
 
     @Test
     void completion_unknownShell_isAUsageError() {
-        Run run = run("completion", "fish");
+        CliRun run = run("completion", "fish");
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("Invalid value for positional parameter at index 0 (SHELL): expected one of "
