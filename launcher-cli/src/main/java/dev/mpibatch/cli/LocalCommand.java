@@ -128,7 +128,7 @@ final class LocalCommand implements Callable<Integer> {
     Map<String, String> env = new LinkedHashMap<>();
 
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "A variable for every step and every rank on "
-            + "every host, over the job file's env (repeatable).")
+            + "every host, over the job file's env (repeatable; default: none).")
     void env(Map<String, String> values) {
         env = OptionChecks.env(commandSpec, values);
     }
