@@ -24,7 +24,8 @@ import java.util.Optional;
  * @param attemptTimeout  the longest one attempt may run
  * @param shareIdentifier the fair-share identifier, for queues with a scheduling policy
  * @param tags            tags on the job and the job definition
- * @param environment     extra environment for every node
+ * @param environment     variables for every node: the job's {@code env} with these over it reaches every step and
+ *                        every rank, and the nodes' containers get them too
  * @param logGroup        the CloudWatch Logs group of the containers ({@value #DEFAULT_LOG_GROUP} is Batch's own)
  * @param region          the region the nodes are told (AWS_REGION); empty: the launcher's S3 client's region
  * @param sharedMemoryMiB the size of every node's {@code /dev/shm}; 0: half of {@code memoryMiB}
@@ -40,7 +41,7 @@ public record LauncherSettings(String queue, String image, String bucket, String
 
     public static final String DEFAULT_LOG_GROUP = "/aws/batch/job";
     /** Environment name prefixes the nodes get from Batch ({@code AWS_BATCH_}) or from mpi-batch itself. */
-    public static final java.util.List<String> RESERVED_ENVIRONMENT = java.util.List.of("AWS_BATCH_", "MPI_BATCH_");
+    public static final java.util.List<String> RESERVED_ENVIRONMENT = dev.mpibatch.plan.JobEnvironment.RESERVED_PREFIXES;
 
     public LauncherSettings {
         Objects.requireNonNull(queue, "queue");
@@ -50,25 +51,24 @@ public record LauncherSettings(String queue, String image, String bucket, String
         Objects.requireNonNull(logGroup, "logGroup");
         tags = Map.copyOf(tags);
         environment = Map.copyOf(environment);
-        check(!queue.isBlank(), "the job queue is not set: pass --queue (or set MPI_BATCH_QUEUE); "
+        check("queue", !queue.isBlank(), "the job queue is not set: pass --queue (or set MPI_BATCH_QUEUE); "
                 + "'aws batch describe-job-queues' lists them");
-        check(!image.isBlank(), "the image is empty: pass --image with the node image's URI "
+        check("image", !image.isBlank(), "the image is empty: pass --image with the node image's URI "
                 + "(README: The node image)");
-        check(bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "bucket '" + bucket + "' is not a valid S3 bucket "
+        check("bucket", bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "bucket '" + bucket + "' is not a valid S3 bucket "
                 + "name: pass --bucket (or set MPI_BATCH_BUCKET)");
         Objects.requireNonNull(explainRunnableAfter, "explainRunnableAfter");
         check(vcpus >= 0, "--vcpus " + vcpus + ": vCPUs per node must be at least 1");
         check(memoryMiB == 0 || memoryMiB >= 4, "--memory " + memoryMiB + ": memory per node must be at least 4 MiB");
         check(sharedMemoryMiB >= 0 && (memoryMiB == 0 || sharedMemoryMiB <= memoryMiB), "--shm-size "
                 + sharedMemoryMiB + ": /dev/shm must be between 1 MiB and the node's memory (" + memoryMiB + " MiB)");
-        for (String name : environment.keySet()) {
-            for (String reserved : RESERVED_ENVIRONMENT) {
-                check(!name.startsWith(reserved), "--env " + name + ": names starting with " + reserved
-                        + " are set by " + (reserved.startsWith("AWS") ? "AWS Batch" : "mpi-batch") + " on every node;"
-                        + " pick another name" + (reserved.startsWith("AWS") ? "" : " (the job file sets slotsPerNode,"
-                        + " workingDir and timeouts)"));
-            }
-        }
+        // The job file's env and --env follow one set of rules (JobEnvironment): the same names are refused.
+        environment.forEach((name, value) -> {
+            dev.mpibatch.plan.JobEnvironment.nameProblem(name).ifPresent(problem -> check(false, "--env " + name
+                    + ": " + problem));
+            dev.mpibatch.plan.JobEnvironment.valueProblem(value).ifPresent(problem -> check(false, "--env " + name
+                    + ": " + problem));
+        });
         for (String key : tags.keySet()) {
             check(!key.regionMatches(true, 0, "aws:", 0, 4), "--tag " + key + ": tag keys starting with 'aws:' "
                     + "are reserved by AWS; pick another key");
@@ -83,9 +83,17 @@ public record LauncherSettings(String queue, String image, String bucket, String
         return sharedMemoryMiB > 0 ? sharedMemoryMiB : Math.max(1, memoryMiB / 2);
     }
 
+    /** A check of a setting whose message starts with its option ({@code --vcpus 0: ...}). */
     private static void check(boolean ok, String message) {
         if (!ok) {
-            throw new IllegalArgumentException(message);
+            java.util.regex.Matcher option = java.util.regex.Pattern.compile("^--([a-z-]+)").matcher(message);
+            throw new InvalidInputException(option.find() ? option.group(1) : null, message);
+        }
+    }
+
+    private static void check(String setting, boolean ok, String message) {
+        if (!ok) {
+            throw new InvalidInputException(setting, message);
         }
     }
 
@@ -170,10 +178,10 @@ public record LauncherSettings(String queue, String image, String bucket, String
 
         public LauncherSettings build() {
             if (vcpus != null && vcpus < 1) {
-                throw new IllegalArgumentException("--vcpus " + vcpus + ": vCPUs per node must be at least 1");
+                throw new InvalidInputException("vcpus", "--vcpus " + vcpus + ": vCPUs per node must be at least 1");
             }
             if (sharedMemoryMiB != null && sharedMemoryMiB < 1) {
-                throw new IllegalArgumentException("--shm-size " + sharedMemoryMiB + ": /dev/shm needs at least 1 MiB");
+                throw new InvalidInputException("shm-size", "--shm-size " + sharedMemoryMiB + ": /dev/shm needs at least 1 MiB");
             }
             Optional<InstanceSizes.Size> size = Optional.ofNullable(instanceType).flatMap(InstanceSizes::of);
             int v = vcpus != null ? vcpus : size.map(InstanceSizes.Size::vcpus).orElse(0);

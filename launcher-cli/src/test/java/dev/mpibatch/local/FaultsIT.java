@@ -103,9 +103,10 @@ class FaultsIT {
         assertThat(failed.find()).as("mpirun failed: " + run.err()).isTrue();
         int mpirunExit = Integer.parseInt(failed.group(1));
         assertThat(mpirunExit).isNotZero();
-        assertThat(run.exitCode()).as("the job's exit code is mpirun's").isEqualTo(mpirunExit);
+        int reported = dev.mpibatch.agent.AgentExit.ofStep(mpirunExit);
+        assertThat(run.exitCode()).as("the job's exit code is mpirun's (2 to 4 reported as 1)").isEqualTo(reported);
         assertThat(run.err()).as("the surviving worker saw the result and left by itself")
-                .containsPattern("\\[node 2].*main node finished with exit code " + mpirunExit);
+                .containsPattern("\\[node 2].*main node finished with exit code " + reported);
         assertThat(seconds).as("seconds from the kill to the end of the run").isLessThan(60);
         System.out.printf("worker killed: run ended %d s later, exit code %d%n", seconds, run.exitCode());
         Leftovers.assertNone(id);
@@ -185,11 +186,12 @@ class FaultsIT {
             assertThat(System.nanoTime()).as("node 1 registered: " + running.printed()).isLessThan(deadline);
             Thread.sleep(1);
         }
+        // The first list may hold a short-lived process of the host's start (hostname, mount, locale): one that is
+        // gone by now needs no stopping, so each pid is stopped on its own and a vanished one is skipped.
         for (List<String> batch : List.of(pids, NetworkNamespaces.pids(namespace))) {
-            List<String> stop = new ArrayList<>(List.of("kill", "-STOP"));
-            stop.addAll(batch);
-            if (!batch.isEmpty()) {
-                Commands.run(stop);
+            for (String pid : batch) {
+                new ProcessBuilder("kill", "-STOP", pid.strip()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
             }
         }
 

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mpibatch.agent.ssh.ClusterFiles;
+import dev.mpibatch.process.Exec;
 
 /**
  * Runs one program as argv (never through a shell), streams its output by line, and bounds its time.
@@ -30,6 +31,9 @@ public final class ProcessRunner {
     /** The longest line passed on whole (bytes); longer ones arrive in pieces of this size. */
     static final int MAX_LINE = 64 * 1024;
 
+    /** How long a killed step's programs get between SIGTERM and SIGKILL. */
+    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
 
     private final Path workDir;
@@ -37,7 +41,10 @@ public final class ProcessRunner {
     private final Map<String, String> env;
     private final OutputSink sink;
 
-    /** @param spoolDir a private directory that holds the running program's output until it has been read */
+    /**
+     * @param spoolDir a private directory that holds the running program's output until it has been read
+     * @param env      the program's whole environment: nothing of this process's own is added
+     */
     public ProcessRunner(Path workDir, Path spoolDir, Map<String, String> env, OutputSink sink) {
         this.workDir = workDir;
         this.spoolDir = spoolDir;
@@ -71,6 +78,9 @@ public final class ProcessRunner {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(outFile.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(errFile.toFile()));
+        // Exactly the environment given: the JVM's own (the agent's, the caller's shell on a local cluster) would
+        // reach programs on the main node only, so a job would behave differently per node.
+        builder.environment().clear();
         builder.environment().putAll(env);
         builder.environment().put(ClusterFiles.LAUNCHER_OUTPUT, launcherFile.toString());
         Process process;
@@ -143,17 +153,7 @@ public final class ProcessRunner {
 
     /** Kills the process and everything it started: mpirun leaves daemons otherwise. */
     private static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Exec.killTree(process, KILL_GRACE);
     }
 
     private static Thread follow(FileTail tail, String name) {
