@@ -1,10 +1,11 @@
 #!/bin/sh
 # The shared-cores benchmark, run on the main node by the job's sh steps, in the job's working directory.
-# Usage: yield-bench.sh MODE PROGRAM   MODE: before | after | plain   PROGRAM: graph | lammps
+# Usage: yield-bench.sh MODE PROGRAM   MODE: before | after | plain | plain-tcp   PROGRAM: graph | lammps
 #   after:  the launcher with the environment the agent gives the steps (it told MPI to yield: ranks outnumber cores)
 #   before: the same without the agent's yield settings, as before issue 12
 #   plain:  plain mpirun --oversubscribe -np 6 on this host alone, with a clean environment: it sees 6 ranks on the
 #           machine's cores and yields by itself
+#   plain-tcp: the same with Open MPI's ranks talking over TCP only, as ranks on different hosts do (no shared memory)
 # Prints "BENCH <mode> <program> <wall ms> <program's own main-loop seconds or ->".
 set -eu
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -37,6 +38,10 @@ case $mode in
         # shellcheck disable=SC2086
         env -i PATH="$PATH" HOME="${HOME:-/root}" OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
             $plain "$@" >out.txt 2>&1 ;;
+    plain-tcp)
+        # shellcheck disable=SC2086
+        env -i PATH="$PATH" HOME="${HOME:-/root}" OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+            OMPI_MCA_btl=self,tcp $plain "$@" >out.txt 2>&1 ;;
 esac
 t1=$(ms)
 case $program in
