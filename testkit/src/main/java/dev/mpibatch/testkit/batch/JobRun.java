@@ -175,7 +175,7 @@ final class JobRun {
         try {
             mainContainer = launch(main, attempt, null);
         } catch (NodeStartException e) {
-            String reason = "CannotStartContainerError: " + e.getMessage();
+            String reason = e.getMessage();
             endNode(main, null, reason);
             parent.attemptEnded(null, reason, reason, pacing.now());
             endChildrenNotStarted("the main node could not start");
@@ -246,7 +246,7 @@ final class JobRun {
             }
             endNode(child, container.awaitExit(), attemptOver ? "the main node exited" : EXITED);
         } catch (NodeStartException e) {
-            endNode(child, null, "CannotStartContainerError: " + e.getMessage());
+            endNode(child, null, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -50,7 +50,10 @@ interface NodeRuntime {
         void stop();
     }
 
-    /** A container that could not start: the node's attempt fails with this reason. */
+    /**
+     * A container that could not start: the node's attempt fails with this reason, which starts with the error's
+     * kind as Batch names it ({@code CannotPullContainerError: ...}, {@code CannotStartContainerError: ...}).
+     */
     final class NodeStartException extends RuntimeException {
         public NodeStartException(String reason) {
             super(reason);

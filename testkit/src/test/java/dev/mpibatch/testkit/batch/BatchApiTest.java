@@ -187,7 +187,7 @@ class BatchApiTest {
     }
 
     @Test
-    void aMainNodeThatCannotStart_failsTheJobWithCannotStartContainerError() throws Exception {
+    void aMainNodeThatCannotStart_failsTheJobWithTheRuntimesReason() throws Exception {
         runtime.failToStart.add(0);
         BatchApi api = api(Duration.ZERO);
         String id = submit(api, "");
@@ -195,7 +195,7 @@ class BatchApiTest {
 
         JsonNode job = describe(api, id);
         assertThat(job.path("status").asText()).isEqualTo("FAILED");
-        assertThat(job.path("statusReason").asText()).startsWith("CannotStartContainerError: image img:1 not found");
+        assertThat(job.path("statusReason").asText()).startsWith("CannotPullContainerError: image img:1 not found");
         assertThat(runtime.launches).isEmpty();
     }
 

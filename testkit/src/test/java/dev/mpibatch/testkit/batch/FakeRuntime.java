@@ -18,7 +18,7 @@ final class FakeRuntime implements NodeRuntime {
     @Override
     public RunningNode start(NodeLaunch launch) {
         if (failToStart.contains(launch.index())) {
-            throw new NodeStartException("image " + launch.container().path("image").asText() + " not found");
+            throw new NodeStartException("CannotPullContainerError: image " + launch.container().path("image").asText() + " not found");
         }
         launches.add(launch);
         FakeNode node = new FakeNode("10.0.0." + (10 + launch.index()), launch);
