@@ -211,7 +211,8 @@ public final class BatchJobHandle implements JobHandle {
         tails.values().forEach(t -> lines.addAll(t.poll()));
         lines.sort(Comparator.comparingLong(LogTail.Line::timestamp).thenComparingInt(LogTail.Line::node));
         for (LogTail.Line line : lines) {
-            listeners.forEach(l -> safely(() -> l.logLine(this, line.node(), line.timestamp(), line.message())));
+            LogTail.Line labelled = rankLine(line);
+            listeners.forEach(l -> safely(() -> l.logLine(this, labelled.node(), labelled.timestamp(), labelled.message())));
         }
     }
 
@@ -243,6 +244,20 @@ public final class BatchJobHandle implements JobHandle {
             return OptionalInt.of(attempts.get(attempts.size() - 1).container().exitCode());
         }
         return OptionalInt.empty();
+    }
+
+    private static final java.util.regex.Pattern RANK_LABEL = java.util.regex.Pattern.compile("\\[node (\\d{1,4})] ");
+
+    /**
+     * The main node's agent prints each MPI rank's line labelled with the node the rank ran on ({@code [node 2] ...},
+     * all in the main node's log): such a line is that node's, without the label, so that it is not labelled twice.
+     */
+    static LogTail.Line rankLine(LogTail.Line line) {
+        java.util.regex.Matcher m = RANK_LABEL.matcher(line.message());
+        if (line.node() != 0 || !m.lookingAt()) {
+            return line;
+        }
+        return new LogTail.Line(Integer.parseInt(m.group(1)), line.timestamp(), line.message().substring(m.end()));
     }
 
     /** {@code <jobId>#3} is node 3. */
