@@ -43,6 +43,7 @@ public final class BatchJobHandle implements JobHandle {
     private final Clock clock;
     private final Duration explainAfter;
     private final Supplier<List<String>> explain;
+    private volatile Runnable onEnd = () -> { };
     private int lastRunning = -1;
     private int lastTotal = -1;
     private Instant runnableSince;
@@ -98,6 +99,14 @@ public final class BatchJobHandle implements JobHandle {
         batch.terminateJob(b -> b.jobId(jobId).reason(reason));
     }
 
+    /**
+     * Runs {@code cleanUp} once the followed job has ended (after its last log lines, before {@link #completion()}
+     * completes): the launcher deletes the job's staged plan and files there.
+     */
+    public void onEnd(Runnable cleanUp) {
+        onEnd = java.util.Objects.requireNonNull(cleanUp, "cleanUp");
+    }
+
     /** Reads every node's log once, synchronously, for {@code listener} only (no following). */
     public void readLogsOnce(Listener listener) {
         listeners.add(listener);
@@ -128,6 +137,7 @@ public final class BatchJobHandle implements JobHandle {
                 if (now.isFinal()) {
                     drainLogs(job, NodeJobs.describe(batch, job));
                     moveTo(now);
+                    safely(onEnd);
                     completion.complete(new JobResult(jobId, now, exitCode(job),
                             job.statusReason() == null ? "" : job.statusReason()));
                     return;
