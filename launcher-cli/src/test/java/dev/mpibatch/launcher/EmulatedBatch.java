@@ -94,6 +94,63 @@ final class EmulatedBatch implements AutoCloseable {
         assertThat(objects("mpi-batch/rendezvous/" + jobId + "/")).as("rendezvous objects of the job").isEmpty();
     }
 
+    /** A job file in {@code dir}: {@code nodes} nodes, one slot each, a 2 minute formation, the given step lines. */
+    static Path job(Path dir, String name, int nodes, String... steps) throws java.io.IOException {
+        StringBuilder text = new StringBuilder("schemaVersion: 1\nname: " + name + "\nnodes: " + nodes
+                + "\nslotsPerNode: 1\ntimeouts:\n  formation: 2m\nsteps:\n");
+        for (String step : steps) {
+            text.append(step).append('\n');
+        }
+        return java.nio.file.Files.writeString(dir.resolve(name + ".yaml"), text);
+    }
+
+    /** The newest job the emulator was given, once there is one newer than {@code known}. */
+    String awaitNewJob(List<String> known) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            List<String> ids = batch.jobIds();
+            if (ids.size() > known.size()) {
+                return ids.get(ids.size() - 1);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no job was submitted within 60 s");
+    }
+
+    /** Every line the job's nodes have logged so far, as {@code mpi-batch logs --all} would print them. */
+    List<String> logLines(String jobId) {
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (MpiBatchLauncher launcher = new MpiBatchLauncher(clients().batch(), clients().s3(), clients().logs(),
+                LauncherSettings.builder().queue(MotoServer.QUEUE).image(IMAGE).bucket(MotoServer.BUCKET).build())) {
+            launcher.logs(jobId, new JobHandle.Listener() {
+                @Override
+                public void logLine(JobHandle job, int node, long time, String message) {
+                    lines.add("[node " + node + "] " + message);
+                }
+            });
+        }
+        return lines;
+    }
+
+    /** Waits until the job's logs hold {@code count} lines containing {@code text}. */
+    void awaitLogLines(String jobId, String text, int count) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            if (logLines(jobId).stream().filter(l -> l.contains(text)).count() >= count) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("job " + jobId + " never logged " + count + " lines with '" + text + "': "
+                + logLines(jobId));
+    }
+
+    /** After close: no container, network or credentials address of the emulator is left on this machine. */
+    void assertClosedCleanly() {
+        String label = batch.label();
+        assertThat(dev.mpibatch.local.NodeImage.containersAndNetworks(label)).as("containers and networks").isEmpty();
+        String links = dev.mpibatch.local.NodeImage.run(Duration.ofSeconds(30), List.of("ip", "-o", "addr", "show")).out();
+        assertThat(links).as("the credentials address 169.254.170.2 on this machine").doesNotContain("169.254.170.2");
+    }
+
     @Override
     public void close() {
         batch.close();

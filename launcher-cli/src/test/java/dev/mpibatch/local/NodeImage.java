@@ -38,13 +38,13 @@ public final class NodeImage {
     }
 
     /** Runs {@code bin/podman args...}. */
-    static Result podman(String... args) {
+    public static Result podman(String... args) {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/podman").toString()));
         command.addAll(List.of(args));
         return run(Duration.ofMinutes(2), command);
     }
 
-    static Result run(Duration timeout, List<String> command) {
+    public static Result run(Duration timeout, List<String> command) {
         try {
             Process process = new ProcessBuilder(command).directory(ROOT.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();

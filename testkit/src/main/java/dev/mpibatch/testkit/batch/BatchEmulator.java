@@ -138,6 +138,11 @@ public final class BatchEmulator implements AutoCloseable {
         return run != null && run.awaitEnd(wait.toMillis());
     }
 
+    /** The ids of the jobs submitted so far, oldest first. */
+    public List<String> jobIds() {
+        return api.jobIds();
+    }
+
     /** The job's status now, as DescribeJobs would say. */
     public Optional<String> status(String jobId) {
         return api.table().get(jobId).map(j -> j.status().name());
