@@ -110,6 +110,13 @@ public final class HttpHead {
         return new HttpHead(startLine, kept);
     }
 
+    /** This head with one more header {@code name: value} at the end. */
+    public HttpHead with(String name, String value) {
+        List<String> lines = new ArrayList<>(headerLines);
+        lines.add(name + ": " + value);
+        return new HttpHead(startLine, lines);
+    }
+
     /** Whether a header line {@code Name: value} is the header {@code name} (names are case-insensitive). */
     private static boolean isNamed(String line, String name) {
         int colon = line.indexOf(':');

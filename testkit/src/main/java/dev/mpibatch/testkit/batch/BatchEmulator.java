@@ -77,12 +77,13 @@ public final class BatchEmulator implements AutoCloseable {
             made.add(logs);
             runtime = new PodmanRuntime(settings.podman, network, label, settings.stopTimeout, logs, credentials,
                     "arn:aws:ecs:" + settings.region + ":" + ACCOUNT + ":task/" + label + "/");
-            api = new BatchApi(new MotoCatalog(moto.endpoint(), settings.region), runtime,
+            Definitions definitions = new Definitions();
+            api = new BatchApi(new MotoCatalog(moto.endpoint(), settings.region, definitions), runtime,
                     new Pacing(settings.stateDelay, settings.childDelayMax, settings.seed, settings.clock),
                     settings.region, ACCOUNT);
             made.add(this::removeContainers);
             made.add(() -> api.stopAll(settings.stopTimeout.toMillis() + 30_000));
-            front = FrontServer.start(LinkLocalAddress.ADDRESS, api, moto.port());
+            front = FrontServer.start(LinkLocalAddress.ADDRESS, api, definitions, moto.port());
             made.add(front);
             LOG.info("Batch emulator at {} (moto at {}, podman network {})", endpoint(), moto.endpoint(), network);
             return this;

@@ -37,20 +37,22 @@ final class FrontServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final BatchApi api;
+    private final Definitions definitions;
     private final int motoPort;
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
 
-    private FrontServer(ServerSocket server, BatchApi api, int motoPort) {
+    private FrontServer(ServerSocket server, BatchApi api, Definitions definitions, int motoPort) {
         this.server = server;
         this.api = api;
+        this.definitions = definitions;
         this.motoPort = motoPort;
     }
 
-    static FrontServer start(String address, BatchApi api, int motoPort) throws IOException {
+    static FrontServer start(String address, BatchApi api, Definitions definitions, int motoPort) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(InetAddress.getByName(address), 0), 256);
-        FrontServer front = new FrontServer(socket, api, motoPort);
+        FrontServer front = new FrontServer(socket, api, definitions, motoPort);
         daemon("batch-emulator-accept", front::accept);
         return front;
     }
@@ -82,7 +84,9 @@ final class FrontServer implements AutoCloseable {
                     out.flush();
                     request = request.without("Expect");
                 }
-                boolean open = isBatchJobCall(request) ? answer(request, in, out) : forward(request, in, out);
+                boolean open = isBatchJobCall(request) ? answer(request, in, out)
+                        : isBatchCall(request, "/v1/registerjobdefinition") || isBatchCall(request, "/v1/describejobdefinitions")
+                        ? forwardDefinitions(request, in, out) : forward(request, in, out);
                 if (!open || request.hasToken("Connection", "close")) {
                     return;
                 }
@@ -96,10 +100,14 @@ final class FrontServer implements AutoCloseable {
 
     /** A Batch job operation: POST to its path, signed for {@code batch} (or unsigned). */
     static boolean isBatchJobCall(HttpHead request) {
+        return BatchApi.PATHS.stream().anyMatch(path -> isBatchCall(request, path));
+    }
+
+    /** A Batch operation at {@code path} (Batch is REST-JSON: POST /v1/operation), signed for {@code batch}. */
+    static boolean isBatchCall(HttpHead request, String path) {
         String target = request.startPart(1);
         int query = target.indexOf('?');
-        String path = query < 0 ? target : target.substring(0, query);
-        return "POST".equals(request.startPart(0)) && BatchApi.PATHS.contains(path)
+        return "POST".equals(request.startPart(0)) && path.equals(query < 0 ? target : target.substring(0, query))
                 && "batch".equals(signedService(request.header("Authorization")));
     }
 
@@ -173,6 +181,47 @@ final class FrontServer implements AutoCloseable {
             HttpBodies.copy(responseFraming, response, upIn, out, null);
             out.flush();
             return responseFraming != HttpBodies.Framing.UNTIL_CLOSE && !response.hasToken("Connection", "close");
+        }
+    }
+
+    /**
+     * RegisterJobDefinition and DescribeJobDefinitions go to moto too, whole: the request and answer of a registration
+     * are handed to {@link Definitions}, and a description's answer gets back the node properties moto left out.
+     */
+    private boolean forwardDefinitions(HttpHead request, InputStream in, OutputStream out) throws IOException {
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        HttpBodies.copy(HttpBodies.ofRequest(request), request, in, raw, sent);
+        try (Socket upstream = new Socket()) {
+            upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), motoPort), 5_000);
+            upstream.setSoTimeout(UPSTREAM_TIMEOUT_MILLIS);
+            OutputStream upOut = new BufferedOutputStream(upstream.getOutputStream());
+            InputStream upIn = new BufferedInputStream(upstream.getInputStream());
+            upOut.write(request.bytes());
+            raw.writeTo(upOut);
+            upOut.flush();
+            HttpHead response = HttpHead.read(upIn);
+            while (response != null && response.startPart(1).startsWith("1")) {
+                response = HttpHead.read(upIn);
+            }
+            if (response == null) {
+                throw new IOException("moto closed the connection without answering " + request.startLine());
+            }
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            HttpBodies.copy(HttpBodies.ofResponse(response, "POST"), response, upIn, null, answer);
+            byte[] body = answer.toByteArray();
+            if (response.startPart(1).equals("200")) {
+                if (request.startPart(1).startsWith("/v1/registerjobdefinition")) {
+                    definitions.registered(sent.toByteArray(), body);
+                } else {
+                    body = definitions.completeAnswer(body);
+                }
+            }
+            out.write(response.without("Content-Length").without("Transfer-Encoding")
+                    .with("Content-Length", Integer.toString(body.length)).bytes());
+            out.write(body);
+            out.flush();
+            return !response.hasToken("Connection", "close");
         }
     }
 

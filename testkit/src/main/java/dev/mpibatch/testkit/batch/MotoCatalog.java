@@ -22,10 +22,12 @@ final class MotoCatalog implements Catalog {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String endpoint;
     private final String region;
+    private final Definitions definitions;
 
-    MotoCatalog(String endpoint, String region) {
+    MotoCatalog(String endpoint, String region, Definitions definitions) {
         this.endpoint = endpoint;
         this.region = region;
+        this.definitions = definitions;
     }
 
     @Override
@@ -43,7 +45,7 @@ final class MotoCatalog implements Catalog {
                 best = d;
             }
         }
-        return Optional.ofNullable(best);
+        return Optional.ofNullable(best).map(definitions::complete);
     }
 
     @Override
