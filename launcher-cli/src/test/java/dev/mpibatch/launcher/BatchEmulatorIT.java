@@ -154,7 +154,7 @@ class BatchEmulatorIT {
     @Order(3)
     void aKilledChildContainer_failsTheJob_andEveryOtherContainerEnds() throws Exception {
         List<String> before = aws.batch.jobIds();
-        CompletableFuture<Cli> wait = CompletableFuture.supplyAsync(() -> submitWait(uncheck(() -> sleeper("killed"))));
+        CompletableFuture<Cli> wait = CompletableFuture.supplyAsync(() -> submitWait(EmulatedBatch.uncheck(() -> sleeper("killed"))));
         String jobId = aws.awaitNewJob(before);
         aws.awaitLogLines(jobId, "rank up on", 3);
 
@@ -173,7 +173,7 @@ class BatchEmulatorIT {
     @Order(4)
     void cancel_whileRunning_stopsEveryContainer() throws Exception {
         List<String> before = aws.batch.jobIds();
-        CompletableFuture<Cli> wait = CompletableFuture.supplyAsync(() -> submitWait(uncheck(() -> sleeper("cancelled"))));
+        CompletableFuture<Cli> wait = CompletableFuture.supplyAsync(() -> submitWait(EmulatedBatch.uncheck(() -> sleeper("cancelled"))));
         String jobId = aws.awaitNewJob(before);
         aws.awaitLogLines(jobId, "rank up on", 3);
         assertThat(aws.batch.containers()).as("the job's containers while it runs").hasSize(3);
@@ -192,17 +192,5 @@ class BatchEmulatorIT {
     void everyRequestTheCliSent_isValidAgainstBotocoresModels() {
         AwsModel.assertAllValid(RecordingInterceptor.requests(), "batch:SubmitJob", "batch:DescribeJobs",
                 "batch:TerminateJob", "batch:RegisterJobDefinition", "s3:PutObject", "logs:GetLogEvents");
-    }
-
-    private interface Call<T> {
-        T get() throws Exception;
-    }
-
-    private static <T> T uncheck(Call<T> call) {
-        try {
-            return call.get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -62,7 +62,7 @@ class BatchEmulatorLibraryIT {
                      .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build()) {
             String vpc = ec2.describeVpcs().vpcs().get(0).vpcId();
             String subnet = ec2.describeSubnets().subnets().get(0).subnetId();
-            cloudFormation.createStack(b -> b.stackName("mpi").templateBody(uncheck(InfraMotoIT::template))
+            cloudFormation.createStack(b -> b.stackName("mpi").templateBody(EmulatedBatch.uncheck(InfraMotoIT::template))
                     .capabilities(Capability.CAPABILITY_IAM)
                     .parameters(Parameter.builder().parameterKey("VpcId").parameterValue(vpc).build(),
                             Parameter.builder().parameterKey("SubnetId").parameterValue(subnet).build()));
@@ -159,17 +159,5 @@ class BatchEmulatorLibraryIT {
     void everyRequestSent_isValidAgainstBotocoresModels() {
         AwsModel.assertAllValid(RecordingInterceptor.requests(), "batch:SubmitJob", "batch:DescribeJobs",
                 "batch:TerminateJob", "cloudformation:DescribeStacks", "s3:PutObject", "logs:GetLogEvents");
-    }
-
-    private interface Call<T> {
-        T get() throws Exception;
-    }
-
-    private static <T> T uncheck(Call<T> call) {
-        try {
-            return call.get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

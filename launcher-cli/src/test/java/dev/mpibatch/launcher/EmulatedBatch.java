@@ -151,6 +151,20 @@ final class EmulatedBatch implements AutoCloseable {
         assertThat(links).as("the credentials address 169.254.170.2 on this machine").doesNotContain("169.254.170.2");
     }
 
+    /** Something a test does that may throw. */
+    interface Call<T> {
+        T get() throws Exception;
+    }
+
+    /** {@code call}'s result, for lambdas that cannot throw checked exceptions. */
+    static <T> T uncheck(Call<T> call) {
+        try {
+            return call.get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         batch.close();

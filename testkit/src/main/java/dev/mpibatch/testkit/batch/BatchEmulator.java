@@ -77,6 +77,7 @@ public final class BatchEmulator implements AutoCloseable {
             made.add(logs);
             runtime = new PodmanRuntime(settings.podman, network, label, settings.stopTimeout, logs, credentials,
                     "arn:aws:ecs:" + settings.region + ":" + ACCOUNT + ":task/" + label + "/");
+            made.add(runtime);
             Definitions definitions = new Definitions();
             api = new BatchApi(new MotoCatalog(moto.endpoint(), settings.region, definitions), runtime,
                     new Pacing(settings.stateDelay, settings.childDelayMax, settings.seed, settings.clock),
@@ -85,6 +86,12 @@ public final class BatchEmulator implements AutoCloseable {
             made.add(() -> api.stopAll(settings.stopTimeout.toMillis() + 30_000));
             front = FrontServer.start(LinkLocalAddress.ADDRESS, api, definitions, moto.port());
             made.add(front);
+            made.add(() -> {
+                if (front.slowRequests() > 0) {
+                    LOG.warn("{} requests to moto were slow; the end of moto's log:\n{}", front.slowRequests(),
+                            moto.logTail(60));
+                }
+            });
             LOG.info("Batch emulator at {} (moto at {}, podman network {})", endpoint(), moto.endpoint(), network);
             return this;
         } catch (IOException | RuntimeException | InterruptedException e) {

@@ -34,6 +34,8 @@ final class FrontServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrontServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int UPSTREAM_TIMEOUT_MILLIS = 120_000;
+    private static final long SLOW_MILLIS = 5_000;
+    private final java.util.concurrent.atomic.AtomicInteger slow = new java.util.concurrent.atomic.AtomicInteger();
 
     private final ServerSocket server;
     private final BatchApi api;
@@ -160,22 +162,33 @@ final class FrontServer implements AutoCloseable {
 
     /** Sends the request to moto unchanged and its answer back unchanged; one upstream connection per request. */
     private boolean forward(HttpHead request, InputStream in, OutputStream out) throws IOException {
+        long start = System.nanoTime();
+        try {
+            return forwardTimed(request, in, out);
+        } finally {
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            if (millis > SLOW_MILLIS) {
+                slow.incrementAndGet();
+                LOG.warn("moto took {} ms to answer {} (signed for {})", millis, request.startLine(),
+                        signedService(request.header("Authorization")));
+            }
+        }
+    }
+
+    /** How many forwarded requests took longer than {@link #SLOW_MILLIS}. */
+    int slowRequests() {
+        return slow.get();
+    }
+
+    private boolean forwardTimed(HttpHead request, InputStream in, OutputStream out) throws IOException {
         HttpBodies.Framing framing = HttpBodies.ofRequest(request);
-        try (Socket upstream = new Socket()) {
-            upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), motoPort), 5_000);
-            upstream.setSoTimeout(UPSTREAM_TIMEOUT_MILLIS);
+        try (Socket upstream = moto()) {
             OutputStream upOut = new BufferedOutputStream(upstream.getOutputStream());
             InputStream upIn = new BufferedInputStream(upstream.getInputStream());
             upOut.write(request.bytes());
             HttpBodies.copy(framing, request, in, upOut, null);
             upOut.flush();
-            HttpHead response = HttpHead.read(upIn);
-            while (response != null && response.startPart(1).startsWith("1")) {
-                response = HttpHead.read(upIn);
-            }
-            if (response == null) {
-                throw new IOException("moto closed the connection without answering " + request.startLine());
-            }
+            HttpHead response = answerOf(request, upIn);
             HttpBodies.Framing responseFraming = HttpBodies.ofResponse(response, request.startPart(0));
             out.write(response.bytes());
             HttpBodies.copy(responseFraming, response, upIn, out, null);
@@ -192,21 +205,13 @@ final class FrontServer implements AutoCloseable {
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         HttpBodies.copy(HttpBodies.ofRequest(request), request, in, raw, sent);
-        try (Socket upstream = new Socket()) {
-            upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), motoPort), 5_000);
-            upstream.setSoTimeout(UPSTREAM_TIMEOUT_MILLIS);
+        try (Socket upstream = moto()) {
             OutputStream upOut = new BufferedOutputStream(upstream.getOutputStream());
             InputStream upIn = new BufferedInputStream(upstream.getInputStream());
             upOut.write(request.bytes());
             raw.writeTo(upOut);
             upOut.flush();
-            HttpHead response = HttpHead.read(upIn);
-            while (response != null && response.startPart(1).startsWith("1")) {
-                response = HttpHead.read(upIn);
-            }
-            if (response == null) {
-                throw new IOException("moto closed the connection without answering " + request.startLine());
-            }
+            HttpHead response = answerOf(request, upIn);
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             HttpBodies.copy(HttpBodies.ofResponse(response, "POST"), response, upIn, null, answer);
             byte[] body = answer.toByteArray();
@@ -223,6 +228,31 @@ final class FrontServer implements AutoCloseable {
             out.flush();
             return !response.hasToken("Connection", "close");
         }
+    }
+
+    /** A new connection to moto: one per request, so no stale keep-alive connection can eat a request. */
+    private Socket moto() throws IOException {
+        Socket upstream = new Socket();
+        try {
+            upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), motoPort), 5_000);
+            upstream.setSoTimeout(UPSTREAM_TIMEOUT_MILLIS);
+            return upstream;
+        } catch (IOException e) {
+            upstream.close();
+            throw e;
+        }
+    }
+
+    /** moto's answer's head, past any 100 Continue. */
+    private static HttpHead answerOf(HttpHead request, InputStream upIn) throws IOException {
+        HttpHead response = HttpHead.read(upIn);
+        while (response != null && response.startPart(1).startsWith("1")) {
+            response = HttpHead.read(upIn);
+        }
+        if (response == null) {
+            throw new IOException("moto closed the connection without answering " + request.startLine());
+        }
+        return response;
     }
 
     private static void daemon(String name, Runnable work) {

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** moto_server (moto 5) as a child process on a free 127.0.0.1 port; its log in a temporary file. */
@@ -70,6 +71,16 @@ final class MotoProcess implements AutoCloseable {
             }
         }
         throw new IOException("moto_server did not listen on 127.0.0.1:" + port + " within " + START_MILLIS / 1000 + " s");
+    }
+
+    /** The end of moto's own log (for a failure's report). */
+    String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(moto's log cannot be read: " + e.getMessage() + ")";
+        }
     }
 
     @Override

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
  * CloudWatch Logs ({@link LogShipper}). Not applied: resource limits (no cgroups on a sandboxed machine), ulimits,
  * volumes and mount points, tmpfs.
  */
-final class PodmanRuntime implements NodeRuntime {
+final class PodmanRuntime implements NodeRuntime, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PodmanRuntime.class);
     /** Docker's default capabilities beyond podman's smaller set (ECS runs containers with Docker's). */
     private static final List<String> DOCKER_CAPABILITIES = List.of("AUDIT_WRITE", "MKNOD", "NET_RAW");
@@ -44,6 +44,14 @@ final class PodmanRuntime implements NodeRuntime {
     private final CloudWatchLogsClient logs;
     private final CredentialsEndpoint credentials;
     private final String taskPrefix;
+    /** The streams of running containers, flushed every second (Docker's awslogs driver sends every 5 s). */
+    private final java.util.Set<LogShipper> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService flusher =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "log-flusher");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     /**
      * @param label       put on every container ({@code dev.mpi-batch.emulator=<label>}) so that close finds them
@@ -58,6 +66,22 @@ final class PodmanRuntime implements NodeRuntime {
         this.logs = logs;
         this.credentials = credentials;
         this.taskPrefix = taskPrefix;
+        flusher.scheduleWithFixedDelay(this::flushOpen, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private void flushOpen() {
+        for (LogShipper shipper : open) {
+            try {
+                shipper.flush();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot ship log lines of stream {}: {}", shipper.stream(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        flusher.shutdownNow();
     }
 
     /** The container name of a node's attempt: {@code <label>-<job id's first 8>-<index>-<attempt>}. */
@@ -74,6 +98,7 @@ final class PodmanRuntime implements NodeRuntime {
         String name = containerName(launch.parentId(), launch.index(), launch.attempt());
         Optional<LogShipper> shipper = LogShipper.destination(container, launch.definitionName(), taskId)
                 .map(where -> LogShipper.open(logs, container, where[0], where[1]));
+        shipper.ifPresent(open::add);
         Map<String, String> env = new LinkedHashMap<>(launch.environment());
         String credentialsUri = null;
         if (container.hasNonNull("jobRoleArn")) {
@@ -83,6 +108,7 @@ final class PodmanRuntime implements NodeRuntime {
         try {
             Exec.run(createCommand(name, container, env.keySet()), env);
         } catch (IllegalStateException e) {
+            shipper.ifPresent(open::remove);
             String why = e.getMessage();
             throw new NodeStartException((why.contains("image not known") || why.contains("no such image")
                     ? "CannotPullContainerError: " : "CannotStartContainerError: ") + why);
@@ -95,6 +121,7 @@ final class PodmanRuntime implements NodeRuntime {
             String address = awaitAddress(name, process);
             return new PodmanNode(name, address, taskPrefix + taskId, shipper, process, pumps, credentialsUri);
         } catch (IOException | RuntimeException e) {
+            shipper.ifPresent(open::remove);
             Exec.quietly(List.of(podman, "rm", "--force", "--time", "0", name));
             throw new NodeStartException("CannotStartContainerError: " + e.getMessage());
         }
@@ -217,7 +244,10 @@ final class PodmanRuntime implements NodeRuntime {
             for (Thread pump : pumps) {
                 pump.join();
             }
-            shipper.ifPresent(LogShipper::flush);
+            shipper.ifPresent(s -> {
+                open.remove(s);
+                s.flush();
+            });
             try {
                 exitCode = Integer.parseInt(Exec.run(List.of(podman, "inspect", "--format", "{{.State.ExitCode}}",
                         name)).strip());
