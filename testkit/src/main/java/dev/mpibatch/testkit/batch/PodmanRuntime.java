@@ -119,6 +119,7 @@ final class PodmanRuntime implements NodeRuntime, AutoCloseable {
             List<Thread> pumps = List.of(pump(process.getInputStream(), shipper, name),
                     pump(process.getErrorStream(), shipper, name));
             String address = awaitAddress(name, process);
+            pinBridgeAddress();
             return new PodmanNode(name, address, taskPrefix + taskId, shipper, process, pumps, credentialsUri);
         } catch (IOException | RuntimeException e) {
             shipper.ifPresent(open::remove);
@@ -169,6 +170,28 @@ final class PodmanRuntime implements NodeRuntime, AutoCloseable {
         thread.setDaemon(true);
         thread.start();
         return thread;
+    }
+
+    /**
+     * Fixes the MAC address of the network's bridge (netavark makes it when the network's first container starts).
+     * A Linux bridge otherwise takes the lowest MAC of its ports, so when a node's container ends and its veth leaves,
+     * the gateway's MAC changes under the other containers, whose ARP caches keep the old one: their packets to this
+     * machine (S3 and Batch through the emulator) are lost for about 30 s, until the entry is found stale. Batch's
+     * nodes have nothing of the kind; an address set explicitly stays.
+     */
+    private void pinBridgeAddress() {
+        try {
+            String bridge = Exec.run(List.of(podman, "network", "inspect", "--format", "{{.NetworkInterface}}",
+                    network)).strip();
+            java.nio.file.Path sys = java.nio.file.Path.of("/sys/class/net", bridge);
+            // addr_assign_type 3: NET_ADDR_SET, an address set by hand, which the bridge keeps
+            if (!bridge.isEmpty() && !"3".equals(java.nio.file.Files.readString(sys.resolve("addr_assign_type")).strip())) {
+                String mac = java.nio.file.Files.readString(sys.resolve("address")).strip();
+                Exec.run(List.of("ip", "link", "set", "dev", bridge, "address", mac));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot fix the MAC address of network {}'s bridge: {}", network, e.toString());
+        }
     }
 
     /** The container's address once podman gave it one (the main node's is what the children are told). */
