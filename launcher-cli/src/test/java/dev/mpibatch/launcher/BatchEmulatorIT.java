@@ -85,7 +85,7 @@ class BatchEmulatorIT {
         Cli run = submitWait(job);
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.err()).contains("SUCCEEDED").contains("nodes running: 3/3");
+        assertThat(run.err()).contains("(" + example + ") SUCCEEDED after ").contains("nodes running: 3/3");
         switch (example) {
             case "c-hello" -> nodeOfHost(run, Pattern.compile("^\\[node (\\d)] hello from rank (\\d) of 6 on (\\S+)$",
                     Pattern.MULTILINE), 3, 6);
@@ -138,9 +138,10 @@ class BatchEmulatorIT {
 
         Cli run = submitWait(job);
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).as("the job's exit code").isEqualTo(7);
         assertThat(run.out()).contains("[node 0] about to fail");
-        assertThat(run.err()).contains("job " + jobId(run) + " FAILED, exit code 7");
+        assertThat(run.err()).contains("job " + jobId(run) + " (fails) FAILED after ")
+                .contains(": main node exited with 7 (Essential container in task exited)");
         aws.assertNothingLeft(jobId(run));
     }
 
@@ -163,8 +164,9 @@ class BatchEmulatorIT {
         assertThat(kill.exitCode()).as(kill.err()).isZero();
 
         Cli run = wait.get(5, TimeUnit.MINUTES);
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("job " + jobId + " FAILED");
+        assertThat(run.exitCode()).as("mpirun's code, the job's").isNotZero();
+        assertThat(run.err()).contains("job " + jobId + " (killed) FAILED after ")
+                .contains(": main node exited with " + run.exitCode());
         aws.assertNothingLeft(jobId);
         assertThat(aws.batch.status(jobId + "#1")).hasValue("FAILED");
     }
@@ -182,8 +184,9 @@ class BatchEmulatorIT {
 
         assertThat(cancel.exitCode()).as(cancel.err()).isZero();
         Cli run = wait.get(5, TimeUnit.MINUTES);
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("job " + jobId + " FAILED").contains("wrong input");
+        assertThat(run.exitCode()).as("the main node's exit code: 128 + SIGTERM").isEqualTo(143);
+        assertThat(run.err()).contains("job " + jobId + " (cancelled) FAILED after ")
+                .contains(": main node exited with 143 (wrong input)");
         aws.assertNothingLeft(jobId);
     }
 
