@@ -78,8 +78,12 @@ final class EmulatedBatch implements AutoCloseable {
     }
 
     List<String> objects(String prefix) {
+        return objects(MotoServer.BUCKET, prefix);
+    }
+
+    List<String> objects(String bucket, String prefix) {
         try (S3Client s3 = clients().s3()) {
-            return s3.listObjectsV2Paginator(b -> b.bucket(MotoServer.BUCKET).prefix(prefix)).contents().stream()
+            return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
                     .map(S3Object::key).toList();
         }
     }
@@ -89,9 +93,14 @@ final class EmulatedBatch implements AutoCloseable {
      * main node's agent does it) and so are its staged plan and files (the launcher does it once it saw the end).
      */
     void assertNothingLeft(String jobId) throws InterruptedException {
+        assertNothingLeft(jobId, MotoServer.BUCKET);
+    }
+
+    void assertNothingLeft(String jobId, String bucket) throws InterruptedException {
         assertThat(batch.awaitJob(jobId, Duration.ofSeconds(60))).as("job " + jobId + " ended").isTrue();
         assertThat(batch.containers()).as("containers of the emulator").isEmpty();
-        assertThat(objects("mpi-batch/rendezvous/" + jobId + "/")).as("rendezvous objects of the job").isEmpty();
+        assertThat(objects(bucket, "mpi-batch/rendezvous/" + jobId + "/")).as("rendezvous objects of the job").isEmpty();
+        assertThat(objects(bucket, "mpi-batch/jobs/")).as("staged plans and files, deleted once the job ended").isEmpty();
     }
 
     /** A job file in {@code dir}: {@code nodes} nodes, one slot each, a 2 minute formation, the given step lines. */

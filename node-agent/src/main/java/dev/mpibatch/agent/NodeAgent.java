@@ -203,19 +203,19 @@ public final class NodeAgent {
 
         /**
          * SIGTERM before the plan ended (TerminateJob, a Batch job's end, the container stopped): the JVM runs only
-         * its hooks, so the end happens here, bounded: workers are told (done.json) and, for an S3 rendezvous, its
+         * its hooks, so with an S3 rendezvous the end happens here, bounded: workers are told (done.json) and the
          * objects are deleted instead of staying until the bucket's lifecycle rule expires them. (A local cluster's
-         * directory is removed by {@code mpi-batch local} itself.)
+         * rendezvous directory is removed by {@code mpi-batch local} itself.)
          */
         private void stopped() {
-            if (!ending.compareAndSet(false, true)) {
+            if (!settings.rendezvous().startsWith("s3://") || !ending.compareAndSet(false, true)) {
                 return;
             }
             LOG.warn("stopped (SIGTERM) before the plan ended: telling the workers and cleaning up");
             rendezvous.boundCalls(clock.instant().plus(CLOSING_AFTER_FAILED_FORMATION));
             try {
                 rendezvous.publishDone(new DoneRecord(STOPPED_EXIT, "the main node was stopped (SIGTERM)"));
-                if (!settings.keepRendezvous() && settings.rendezvous().startsWith("s3://")) {
+                if (!settings.keepRendezvous()) {
                     rendezvous.cleanUp();
                 }
             } catch (RuntimeException e) {
