@@ -85,7 +85,8 @@ class BatchEmulatorIT {
         Cli run = submitWait(job);
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.err()).contains("(" + example + ") SUCCEEDED after ").contains("nodes running: 3/3");
+        // (No check of "nodes running: 3/3": --wait polls every 5 s and a short job's nodes may all run for less.)
+        assertThat(run.err()).contains("(" + example + ") SUCCEEDED after ");
         switch (example) {
             case "c-hello" -> nodeOfHost(run, Pattern.compile("^\\[node (\\d)] hello from rank (\\d) of 6 on (\\S+)$",
                     Pattern.MULTILINE), 3, 6);
