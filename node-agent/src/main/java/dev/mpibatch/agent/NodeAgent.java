@@ -68,6 +68,8 @@ public final class NodeAgent {
      * rendezvous objects) may take this long: S3 may be the reason formation failed.
      */
     private static final Duration CLOSING_AFTER_FAILED_FORMATION = Duration.ofSeconds(10);
+    /** The exit code of a process ended by SIGTERM (128 + 15), what the main node reports when it is stopped. */
+    private static final int STOPPED_EXIT = 143;
     /** Certificate validity when no step has a time limit. */
     private static final Duration UNBOUNDED_JOB = Duration.ofDays(30);
 
@@ -197,6 +199,8 @@ public final class NodeAgent {
     private final class MainNode {
         private final Rendezvous rendezvous;
         private final RendezvousStore store;
+        /** Set once the node's end has begun: by the plan's end ({@link #finish}), or by SIGTERM. */
+        private final java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
 
         MainNode(Rendezvous rendezvous, RendezvousStore store) {
             this.rendezvous = rendezvous;
@@ -204,6 +208,42 @@ public final class NodeAgent {
         }
 
         int run(Keys keys, Path workDir, ClusterAddress address) {
+            Thread onStop = new Thread(this::stopped, "main-node-stopped");
+            Runtime.getRuntime().addShutdownHook(onStop);
+            try {
+                return runPlan(keys, workDir, address);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onStop);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down: the hook runs (and finds the end already done)
+                }
+            }
+        }
+
+        /**
+         * SIGTERM before the plan ended (TerminateJob, a Batch job's end, the container stopped): the JVM runs only
+         * its hooks, so with an S3 rendezvous the end happens here, bounded: workers are told (done.json) and the
+         * objects are deleted instead of staying until the bucket's lifecycle rule expires them. (A local cluster's
+         * rendezvous directory is removed by {@code mpi-batch local} itself.)
+         */
+        private void stopped() {
+            if (!settings.rendezvous().startsWith("s3://") || !ending.compareAndSet(false, true)) {
+                return;
+            }
+            LOG.warn("stopped (SIGTERM) before the plan ended: telling the workers and cleaning up");
+            rendezvous.boundCalls(clock.instant().plus(CLOSING_AFTER_FAILED_FORMATION));
+            try {
+                rendezvous.publishDone(new DoneRecord(STOPPED_EXIT, "the main node was stopped (SIGTERM)"));
+                if (!settings.keepRendezvous()) {
+                    rendezvous.cleanUp();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not clean up the rendezvous objects at {}: {}", store.describe(), e.getMessage());
+            }
+        }
+
+        private int runPlan(Keys keys, Path workDir, ClusterAddress address) {
             Instant start = clock.instant();
             SshdProcess sshd = null;
             MainBeacon beacon = null;
@@ -279,6 +319,9 @@ public final class NodeAgent {
         }
 
         private void finish(DoneRecord done, SshdProcess sshd, MainBeacon beacon, boolean formed) {
+            if (!ending.compareAndSet(false, true)) {
+                return; // stopped meanwhile: the shutdown hook ended the job
+            }
             if (!formed) {
                 rendezvous.boundCalls(clock.instant().plus(CLOSING_AFTER_FAILED_FORMATION));
             }
