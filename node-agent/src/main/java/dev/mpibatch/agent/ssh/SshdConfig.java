@@ -74,8 +74,16 @@ public final class SshdConfig {
                 "LoginGraceTime 60",
                 "ClientAliveInterval 30",
                 "LogLevel INFO",
-                "Subsystem sftp internal-sftp",
+                // A forced command runs instead of a subsystem, with the subsystem's command line as the client's
+                // command: "internal-sftp" cannot run there, the sftp-server program can. scp speaks SFTP by default.
+                SFTP_SERVER.map(server -> "Subsystem sftp " + server).orElse("# no sftp-server found: no SFTP"),
                 "ForceCommand " + sessionScript(s),
                 "");
     }
+
+    /** Where distributions put OpenSSH's sftp-server: Debian and Ubuntu, Fedora and RHEL, Arch, others. */
+    private static final java.util.Optional<String> SFTP_SERVER = java.util.stream.Stream.of(
+                    "/usr/lib/openssh/sftp-server", "/usr/libexec/openssh/sftp-server", "/usr/lib/ssh/sftp-server",
+                    "/usr/libexec/sftp-server")
+            .filter(path -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(path))).findFirst();
 }

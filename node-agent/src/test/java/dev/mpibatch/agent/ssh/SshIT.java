@@ -95,6 +95,28 @@ class SshIT {
         assertThat(Files.exists(state.resolve("authorized_keys"))).as("no authorized_keys: certificates only").isFalse();
     }
 
+    /**
+     * Users copy files between nodes with scp (OpenSSH 9 speaks SFTP by default) and sftp: both go through the
+     * session script like every session, and must work (they failed with "Connection closed" when the subsystem was
+     * internal-sftp, which a forced command cannot run).
+     */
+    @Test
+    void scpAndSftp_throughTheSessionScript_copyFiles() throws Exception {
+        Path source = Files.writeString(state.resolve("from-user.txt"), "payload é\n");
+        Path target = state.resolve("copied.txt");
+
+        OpenSshTool.Result scp = OpenSshTool.run("scp", "-F", files.sshConfig().toString(), source.toString(),
+                "127.0.0.1:" + target);
+        assertThat(scp.code()).as(scp.output()).isZero();
+        assertThat(Files.readString(target)).isEqualTo("payload é\n");
+
+        Path batch = Files.writeString(state.resolve("sftp-batch"), "get " + target + " " + state.resolve("back.txt") + "\n");
+        OpenSshTool.Result sftp = OpenSshTool.run("sftp", "-F", files.sshConfig().toString(), "-b", batch.toString(),
+                "127.0.0.1");
+        assertThat(sftp.code()).as(sftp.output()).isZero();
+        assertThat(Files.readString(state.resolve("back.txt"))).isEqualTo("payload é\n");
+    }
+
     @Test
     void ssh_whenTheHostKeyIsNotSignedByTheAuthority_refusesToConnect() throws Exception {
         int impostorPort = startImpostor();
