@@ -41,6 +41,13 @@ public final class AgentEnv {
     /** Overrides the plan's formation timeout (e.g. {@code 30s}). */
     public static final String FORMATION_TIMEOUT = "MPI_BATCH_FORMATION_TIMEOUT";
 
+    // Set by the agent for the programs of the plan's sh steps.
+    /**
+     * The main node's control socket, where {@code mpi-batch-node} and the {@code mpi_batch} Python module ask for
+     * steps while an {@code sh} step runs (see {@code dev.mpibatch.agent.control.ControlServer}).
+     */
+    public static final String CONTROL = "MPI_BATCH_CONTROL";
+
     private AgentEnv() {
     }
 }

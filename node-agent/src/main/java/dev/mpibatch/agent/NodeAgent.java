@@ -16,6 +16,7 @@ import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mpibatch.agent.control.ControlServer;
 import dev.mpibatch.agent.liveness.BeaconCredentials;
 import dev.mpibatch.agent.liveness.BeaconPeers;
 import dev.mpibatch.agent.liveness.BeaconWatch;
@@ -218,8 +219,9 @@ public final class NodeAgent {
                 env.putAll(driver.environment(cluster));
                 Broadcaster broadcaster = settings.sharedFileSystem()
                         ? null : new Broadcaster(roster, keys.self().index(), keys.stateDir());
-                exitCode = new StepRunner(workDir, keys.stateDir().resolve("output"), env, driver, cluster, broadcaster, spec.timeouts().step(),
-                        OutputSink.console()).run(spec.steps());
+                StepRunner steps = new StepRunner(workDir, keys.stateDir().resolve("output"), env, driver, cluster,
+                        broadcaster, spec.timeouts().step(), OutputSink.console());
+                exitCode = ControlServer.runPlan(steps, spec, keys.stateDir(), keys.self().hostname());
                 reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;
             } catch (RuntimeException e) {
                 exitCode = formed ? AgentExit.FAILED : AgentExit.FORMATION_FAILED;

@@ -33,6 +33,7 @@ public final class PlanParser {
     private static final List<String> STEP_TYPES = List.of("cc", "broadcast", "exec", "run", "sh");
 
     private final YamlTree tree;
+    /** Names the text in messages, with the line; {@code null} for one step sent on its own (no file, no lines). */
     private final String source;
 
     private PlanParser(YamlTree tree, String source) {
@@ -80,6 +81,21 @@ public final class PlanParser {
     public static JobSpec parse(String text, String source) {
         YamlTree tree = YamlTree.read(text, source);
         return new PlanParser(tree, source).spec();
+    }
+
+    /**
+     * Parses one step written as an item of a job file's {@code steps} (e.g. {@code {"exec": {"program": "./hello"}}}),
+     * as {@code mpi-batch-node} sends it to the main node's agent, and validates it as a plan's steps are, for a job
+     * whose working directory is {@code workingDir}. Messages name the field from {@code step}, e.g.
+     * {@code step.exec.program: ...}.
+     *
+     * @throws PlanException naming the first field that is wrong and how to fix it
+     */
+    public static Step parseStep(String json, String workingDir) {
+        YamlTree tree = YamlTree.read(json, "the step");
+        Step step = new PlanParser(tree, null).step(tree.root(), "/step", "step");
+        JobSpecValidator.validateStep("step", step, workingDir);
+        return step;
     }
 
     private JobSpec spec() {
@@ -132,14 +148,14 @@ public final class PlanParser {
         }
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            steps.add(step(node.get(i), "/steps/" + i, i));
+            steps.add(step(node.get(i), "/steps/" + i, "steps[" + i + "]"));
         }
         return steps;
     }
 
-    private Step step(JsonNode node, String pointer, int index) {
+    private Step step(JsonNode node, String pointer, String label) {
         if (!node.isObject() || node.size() != 1) {
-            throw error(pointer, "steps[" + index + "] must be a map with exactly one step type ("
+            throw error(pointer, label + " must be a map with exactly one step type ("
                     + String.join(", ", STEP_TYPES) + "), e.g. '- cc: [-o, hello, hello.c]'");
         }
         Map.Entry<String, JsonNode> entry = node.fields().next();
@@ -152,7 +168,7 @@ public final class PlanParser {
             case "sh" -> new Step.Sh(text(body, at));
             case "exec" -> mpi(Step.Launcher.EXEC, body, at);
             case "run" -> mpi(Step.Launcher.RUN, body, at);
-            default -> throw error(pointer, "steps[" + index + "]: unknown step type '" + type + "': use one of "
+            default -> throw error(pointer, label + ": unknown step type '" + type + "': use one of "
                     + String.join(", ", STEP_TYPES));
         };
     }
@@ -231,6 +247,9 @@ public final class PlanParser {
     }
 
     private PlanException error(String pointer, String message) {
+        if (source == null) {
+            return new PlanException(message);
+        }
         int line = tree.line(pointer);
         return new PlanException(source + (line > 0 ? " line " + line : "") + ": " + message);
     }
