@@ -22,7 +22,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Check that a job could start: job role, queue and compute environments enabled, enough vCPUs, "
-                + "the instance type allowed. Exit 0 when nothing is found, 1 otherwise.")
+                + "the instance type allowed. Exit 0 when nothing is found, 1 otherwise.",
+        exitCodeListHeading = HelpText.EXIT_CODES_HEADING, exitCodeList = {"0:nothing found that would keep the job "
+                + "from starting", "1:something would (each finding is printed)", HelpText.EXIT_USAGE,
+                HelpText.EXIT_REMOTE, HelpText.EXIT_INTERNAL},
+        footerHeading = HelpText.EXAMPLES_HEADING,
+        footer = {"  mpi-batch doctor --nodes 8", "  mpi-batch doctor examples/graph/job.yaml --instance-type c6i.32xlarge",
+                "  mpi-batch doctor --nodes 8 --output json | jq .problems", HelpText.SETTINGS})
 final class DoctorCommand implements Callable<Integer> {
     @ParentCommand
     MpiBatchCommand parent;
@@ -35,7 +41,8 @@ final class DoctorCommand implements Callable<Integer> {
 
     Integer nodes;
 
-    @Option(names = "--nodes", paramLabel = "N", description = "Number of nodes (default: the job file's, or 1).")
+    @Option(names = "--nodes", paramLabel = "N", description = "Number of nodes (default: the job file's, or 1 "
+            + "without one).")
     void nodes(int value) {
         nodes = OptionChecks.nodes(commandSpec, value);
     }
@@ -44,19 +51,33 @@ final class DoctorCommand implements Callable<Integer> {
     SettingsMixin settings;
 
     @Mixin
-    AwsMixin aws;
+    OutputMixin output;
 
     @Override
     public Integer call() {
         int count = nodes != null ? nodes : jobFile != null ? PlanParser.parse(jobFile).nodes() : 1;
-        AwsClients clients = aws.clients(parent.env);
+        AwsClients clients = parent.aws();
         LauncherSettings checked = settings.settings(false).toBuilder().region(clients.resolvedRegion().id()).build();
         if (checked.vcpus() == 0) {
-            throw new IllegalArgumentException("vCPUs per node are not set: pass --vcpus, or an --instance-type that "
+            throw new dev.mpibatch.launcher.InvalidInputException("vcpus", "vCPUs per node are not set: pass --vcpus, or an --instance-type that "
                     + "mpi-batch knows (README: Node size)");
         }
         try (MpiBatchLauncher launcher = new MpiBatchLauncher(clients.batch(), NoAws.s3(), NoAws.logs(), checked)) {
             List<String> problems = launcher.check(count);
+            if (output.json()) {
+                com.fasterxml.jackson.databind.node.ObjectNode json = JobJson.document();
+                json.put("queue", checked.queue());
+                json.put("region", clients.resolvedRegion().id());
+                json.put("nodes", count);
+                json.put("vcpus", checked.vcpus());
+                json.put("instanceType", checked.instanceType().orElse(null));
+                json.put("ok", problems.isEmpty());
+                var found = json.putArray("problems");
+                problems.forEach(found::add);
+                json.putArray("notChecked").add("the account's instance limits").add("the subnets' route to S3");
+                parent.out.println(JobJson.write(json));
+                return problems.isEmpty() ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+            }
             if (problems.isEmpty()) {
                 parent.out.println("ok: queue " + checked.queue() + " can start " + count + " nodes x " + checked.vcpus()
                         + " vCPUs" + checked.instanceType().map(t -> " on " + t).orElse("")

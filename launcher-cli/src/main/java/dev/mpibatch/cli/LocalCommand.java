@@ -25,8 +25,24 @@ import picocli.CommandLine.Spec;
 /** {@code mpi-batch local JOBFILE --nodes N}: the job on N hosts on this machine. */
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = "Run a job on a local cluster: network namespace hosts as root, loopback hosts otherwise, "
-                + "or containers of a node image (--image).")
+                + "or containers of a node image (--image). The nodes' output goes to stdout, progress and a summary "
+                + "to stderr; the agents' INFO lines with -v.",
+        exitCodeListHeading = HelpText.EXIT_CODES_HEADING, exitCodeList = {HelpText.EXIT_OK, HelpText.EXIT_FAILED,
+                "2:bad usage or bad input (a flag, the job file): nothing was created",
+                "3:the cluster did not form (the message names the nodes), or a system tool (ip, podman) failed",
+                HelpText.EXIT_INTERNAL, HelpText.EXIT_STEP, HelpText.EXIT_INTERRUPTED},
+        footerHeading = HelpText.EXAMPLES_HEADING,
+        footer = {"  mpi-batch local examples/c-hello/job.yaml --nodes 3",
+                "  mpi-batch local examples/c-hello/job.yaml --nodes 3 -v     (with the agents' INFO lines)",
+                "  mpi-batch local job.yaml --nodes 8 --mpi mpich --quiet | tee out.txt",
+                "  mpi-batch local job.yaml --image localhost/mpi-batch:latest   (containers of the image)",
+                "  mpi-batch local job.yaml --rendezvous s3://b/rdv --endpoint-url http://127.0.0.1:9000",
+                "  mpi-batch local --cleanup                     (remove what killed runs left)",
+                HelpText.SETTINGS})
 final class LocalCommand implements Callable<Integer> {
+    /** The root's options: they say how to print, not what to run, so they go with --cleanup too. */
+    private static final java.util.Set<String> GLOBAL = java.util.Set.of("--verbose", "--quiet", "--stack-trace");
+
     @ParentCommand
     MpiBatchCommand parent;
 
@@ -39,17 +55,16 @@ final class LocalCommand implements Callable<Integer> {
     Integer nodes;
     Integer slotsPerNode;
     String subnet;
-    String endpointUrl;
     Duration formationTimeout;
     MpiImplementation mpi;
     LinkRate linkRate;
 
-    @Option(names = "--nodes", paramLabel = "N", description = "Number of hosts, 1 to 1000 (overrides the job file's nodes).")
+    @Option(names = "--nodes", paramLabel = "N", description = "Number of hosts, 1 to 1000 (default: the job file's nodes).")
     void nodes(int value) {
         nodes = OptionChecks.nodes(commandSpec, value);
     }
 
-    @Option(names = "--slots-per-node", paramLabel = "S", description = "MPI slots per host (overrides slotsPerNode).")
+    @Option(names = "--slots-per-node", paramLabel = "S", description = "MPI slots per host (default: the job file's slotsPerNode, else the CPU count).")
     void slotsPerNode(int value) {
         slotsPerNode = OptionChecks.atLeastOne(commandSpec, "--slots-per-node", value);
     }
@@ -63,46 +78,44 @@ final class LocalCommand implements Callable<Integer> {
                 : OptionChecks.parsed(commandSpec, "", cidr, LocalClusterOptions::checkSubnet);
     }
 
-    @Option(names = "--rendezvous", paramLabel = "URL", description = "Rendezvous through s3://bucket/prefix instead of a local directory.")
+    @Option(names = "--rendezvous", paramLabel = "URL", description = "Rendezvous through s3://bucket/prefix (its S3 "
+            + "endpoint: --endpoint-url) instead of a local directory (default: a directory of the run).")
     String rendezvous;
 
-    @Option(names = "--endpoint-url", paramLabel = "URL", description = "S3 endpoint for --rendezvous (a local S3 server).")
-    void endpointUrl(String url) {
-        endpointUrl = OptionChecks.endpoint(commandSpec, "--endpoint-url", url);
-    }
-
-    @Option(names = "--formation-timeout", paramLabel = "DURATION", description = "Overrides the job file's formation timeout (e.g. 30s, 2m).")
+    @Option(names = "--formation-timeout", paramLabel = "DURATION", description = "How long the cluster may take to form (e.g. 30s, 2m; default: the job file's timeouts.formation, "
+            + "else 10m).")
     void formationTimeout(String text) {
         formationTimeout = OptionChecks.duration(commandSpec, "--formation-timeout", text);
     }
 
-    @Option(names = "--mpi", paramLabel = "IMPL", description = "MPI implementation: auto, openmpi or mpich (overrides the job file's mpi).")
+    @Option(names = "--mpi", paramLabel = "IMPL", description = "MPI implementation: auto, openmpi or mpich (default: the job file's mpi, else auto).")
     void mpi(String text) {
         mpi = OptionChecks.parsed(commandSpec, "--mpi ", text, MpiImplementation::parse);
     }
 
-    @Option(names = "--keep", description = "Keep the hosts' directories and the rendezvous afterwards, for inspection.")
+    @Option(names = "--keep", description = "Keep the hosts' directories and the rendezvous afterwards, for "
+            + "inspection (default: remove everything).")
     boolean keep;
 
-    @Option(names = "--loopback", description = "Use loopback hosts even as root.")
+    @Option(names = "--loopback", description = "Use loopback hosts even as root (default: namespace hosts as root).")
     boolean loopback;
 
     @Option(names = "--agent-jar", paramLabel = "PATH", description = "The node agent jar (default: MPI_BATCH_AGENT_JAR, or next to this CLI's jar).")
     Path agentJar;
 
     @Option(names = "--link-rate", paramLabel = "RATE", description = "Cap every namespace host's link in both "
-            + "directions (tc tbf), e.g. 200mbit: a real network's bandwidth, for benchmarks.")
+            + "directions (tc tbf), e.g. 200mbit: a real network's bandwidth, for benchmarks (default: no cap).")
     void linkRate(String text) {
         linkRate = OptionChecks.parsed(commandSpec, "--link-rate: ", text, LinkRate::parse);
     }
 
     @Option(names = "--cleanup", description = "Instead of running a job: remove what killed runs left (processes, "
-            + "namespaces, bridge, veths, run directories); runs still going are left alone.")
+            + "namespaces, bridge, veths, run directories); runs still going are left alone (default: run the job).")
     boolean cleanup;
 
     @Option(names = "--image", paramLabel = "IMAGE", description = "Run every host as a container of IMAGE (podman), "
             + "on a network of its own, with the environment AWS Batch gives each node: test the image you will push "
-            + "(build it with bin/build-image).")
+            + "(build it with bin/build-image; default: no containers).")
     String image;
 
     @Option(names = "--shm-size", paramLabel = "MiB", description = "With --image: size of every container's /dev/shm "
@@ -118,7 +131,7 @@ final class LocalCommand implements Callable<Integer> {
         if (cleanup) {
             String other = commandSpec.commandLine().getParseResult().matchedOptions().stream()
                     .map(option -> option.longestName())
-                    .filter(name -> !name.equals("--cleanup") && !name.equals("--verbose"))
+                    .filter(name -> !name.equals("--cleanup") && !GLOBAL.contains(name))
                     .findFirst().orElse(jobFile != null ? "JOBFILE" : null);
             if (other != null) {
                 throw new ParameterException(commandSpec.commandLine(), "--cleanup removes what killed runs left and "
@@ -141,6 +154,7 @@ final class LocalCommand implements Callable<Integer> {
         }
         ContainerImage containerImage = image == null ? null
                 : OptionChecks.parsed(commandSpec, "", image, name -> new ContainerImage(name, shmSize));
+        String endpointUrl = parent.endpointUrl;
         if (endpointUrl != null && rendezvous == null) {
             throw new ParameterException(commandSpec.commandLine(), "--endpoint-url goes with --rendezvous s3://bucket/prefix");
         }
@@ -153,7 +167,8 @@ final class LocalCommand implements Callable<Integer> {
                 slotsPerNode == null ? OptionalInt.empty() : OptionalInt.of(slotsPerNode),
                 subnet, Optional.ofNullable(rendezvous), Optional.ofNullable(endpointUrl), formation,
                 Optional.ofNullable(mpi), keep,
-                agentJar(), loopback, new HashSet<>(neverStart), parent.env, parent.out, parent.err);
+                agentJar(), loopback, new HashSet<>(neverStart), environment(), parent.out, parent.err)
+                .withConsole(parent.verbosity(), Terminal.isTerminal(parent.err, parent.env));
         if (linkRate != null) {
             options = options.withLinkRate(linkRate);
         }
@@ -161,6 +176,22 @@ final class LocalCommand implements Callable<Integer> {
             options = options.withImage(containerImage);
         }
         return new LocalCluster(options).run();
+    }
+
+    /**
+     * The environment the run and its agents get: this one, with --region and --profile as the SDK's variables (they
+     * matter only to an S3 rendezvous).
+     */
+    private java.util.Map<String, String> environment() {
+        java.util.Map<String, String> env = new java.util.HashMap<>(parent.env);
+        if (parent.region != null) {
+            env.put("AWS_REGION", parent.region);
+            env.put("AWS_DEFAULT_REGION", parent.region);
+        }
+        if (parent.profile != null) {
+            env.put("AWS_PROFILE", parent.profile);
+        }
+        return env;
     }
 
     private Path agentJar() {

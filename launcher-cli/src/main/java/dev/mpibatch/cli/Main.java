@@ -2,10 +2,9 @@ package dev.mpibatch.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Map;
 
-import dev.mpibatch.agent.rendezvous.RendezvousException;
-import dev.mpibatch.plan.PlanException;
 import picocli.CommandLine;
 
 /** The {@code mpi-batch} command line. */
@@ -13,6 +12,7 @@ public final class Main {
     private Main() {
     }
 
+    /** The only place the CLI reads its process's environment; everything else is handed the map. */
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         dev.mpibatch.agent.Utf8Console.install();
@@ -25,46 +25,34 @@ public final class Main {
         CommandLine commandLine = new CommandLine(root);
         // Before the settings below: picocli applies them to the subcommands registered at the time.
         MpiBatchCommand.subcommandsFor(args).forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+        ConfigDefaults defaults = new ConfigDefaults(env, Path.of("").toAbsolutePath());
+        root.defaults = defaults;
+        Errors errors = new Errors(root, defaults, args, err);
         commandLine
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
-                .setExitCodeExceptionMapper(Main::exitCode)
-                .setDefaultValueProvider(new ConfigDefaults(env, java.nio.file.Path.of("").toAbsolutePath()))
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    err.println("mpi-batch: " + message(e));
-                    if (exitCode(e) == ExitCodes.USAGE && String.valueOf(e.getMessage()).startsWith("--")) {
-                        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+                .setUsageHelpWidth(100)
+                .setExitCodeExceptionMapper(ExitCodes::of)
+                .setDefaultValueProvider(defaults)
+                .setExecutionStrategy(parsed -> {
+                    // Help and --version need no settings; any other command is refused with a bad config file.
+                    Integer help = CommandLine.executeHelpRequest(parsed);
+                    if (help != null) {
+                        return help;
                     }
-                    if (root.verbose) {
-                        e.printStackTrace(err);
+                    CommandLine.ParseResult last = parsed;
+                    while (last.hasSubcommand()) {
+                        last = last.subcommand();
                     }
-                    return exitCode(e);
+                    try {
+                        defaults.check(last.commandSpec().name());
+                    } catch (ConfigDefaults.ConfigFileException e) {
+                        throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), e.getMessage(), e);
+                    }
+                    return new CommandLine.RunLast().execute(parsed);
                 })
-                .setParameterExceptionHandler((e, parsed) -> {
-                    err.println("mpi-batch: " + e.getMessage());
-                    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
-                    err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-                    return ExitCodes.USAGE;
-                });
+                .setExecutionExceptionHandler((e, cmd, parsed) -> errors.execution(e, cmd))
+                .setParameterExceptionHandler(errors::parameter);
         return commandLine.execute(args);
-    }
-
-    static int exitCode(Throwable e) {
-        if (e instanceof PlanException || e instanceof IllegalArgumentException) {
-            return ExitCodes.USAGE;
-        }
-        if (e instanceof RendezvousException || e instanceof software.amazon.awssdk.core.exception.SdkException
-                || e instanceof dev.mpibatch.launcher.LauncherException) {
-            return ExitCodes.REMOTE;
-        }
-        return ExitCodes.INTERNAL;
-    }
-
-    private static String message(Throwable e) {
-        String message = e.getMessage();
-        if (message == null || message.isBlank()) {
-            return "internal error: " + e.getClass().getName() + " (run with --verbose for details)";
-        }
-        return exitCode(e) == ExitCodes.INTERNAL ? "internal error: " + message : message;
     }
 }

@@ -2,48 +2,39 @@ package dev.mpibatch.cli;
 
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.mpibatch.launcher.JobStatus;
 import dev.mpibatch.launcher.MpiBatchLauncher;
-import dev.mpibatch.launcher.aws.AwsClients;
-import dev.mpibatch.launcher.aws.SdkJson;
+import dev.mpibatch.launcher.aws.BatchJobHandle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import dev.mpibatch.launcher.aws.BatchJobHandle;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 
 /** {@code mpi-batch status JOB}: the job and a table of its nodes. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a job's state and its nodes.")
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show a job's state and its nodes.",
+        exitCodeListHeading = HelpText.EXIT_CODES_HEADING, exitCodeList = {HelpText.EXIT_OK, HelpText.EXIT_USAGE,
+                HelpText.EXIT_REMOTE, HelpText.EXIT_INTERNAL},
+        footerHeading = HelpText.EXAMPLES_HEADING,
+        footer = {"  mpi-batch status $J", "  mpi-batch status $J --output json | jq -r .status",
+                "  mpi-batch --profile prod status $J     (the profile's credentials and region)", HelpText.SETTINGS})
 final class StatusCommand implements Callable<Integer> {
-    enum Format { text, json }
-
     @ParentCommand
     MpiBatchCommand parent;
 
     @Parameters(index = "0", paramLabel = "JOB", description = "The job id.")
     String jobId;
 
-    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
-    Format output;
-
     @Mixin
-    AwsMixin aws;
+    OutputMixin output;
 
     @Override
     public Integer call() {
-        AwsClients clients = aws.clients(parent.env);
-        try (MpiBatchLauncher launcher = Launchers.forQueries(clients)) {
+        try (MpiBatchLauncher launcher = Launchers.forQueries(parent.aws())) {
             JobStatus status = launcher.status(jobId);
-            if (output == Format.json) {
-                ObjectNode json = JsonNodeFactory.instance.objectNode();
-                json.set("job", SdkJson.toJson(status.job()));
-                json.set("nodes", SdkJson.toJson(status.nodes()));
-                parent.out.println(SdkJson.write(json));
+            if (output.json()) {
+                parent.out.println(JobJson.write(JobJson.job(status)));
                 return ExitCodes.OK;
             }
             var job = status.job();

@@ -1,15 +1,13 @@
 package dev.mpibatch.cli;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionException;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mpibatch.launcher.JobHandle;
-import dev.mpibatch.launcher.JobResult;
-import dev.mpibatch.launcher.JobState;
 import dev.mpibatch.launcher.MpiBatchLauncher;
 import dev.mpibatch.launcher.Submission;
 import dev.mpibatch.launcher.aws.AwsClients;
@@ -18,15 +16,24 @@ import dev.mpibatch.plan.JobSpec;
 import dev.mpibatch.plan.PlanParser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code mpi-batch submit JOBFILE}: the job as a multi-node parallel job on AWS Batch. */
 @Command(name = "submit", mixinStandardHelpOptions = true,
-        description = "Register the job definition, stage the plan and files in S3, submit; with --wait follow it to the end.")
+        description = "Register the job definition, stage the plan and files in S3, submit; with --wait follow it to "
+                + "the end. Prints the job id on stdout.",
+        exitCodeListHeading = HelpText.EXIT_CODES_HEADING, exitCodeList = {HelpText.EXIT_OK, HelpText.EXIT_FAILED,
+                HelpText.EXIT_USAGE, HelpText.EXIT_REMOTE, HelpText.EXIT_INTERNAL, HelpText.EXIT_STEP},
+        footerHeading = HelpText.EXAMPLES_HEADING,
+        footer = {"  mpi-batch submit examples/c-hello/job.yaml --image $REPO:latest --wait",
+                "  J=$(mpi-batch submit job.yaml --image $REPO:latest --nodes 8); mpi-batch wait $J",
+                "  mpi-batch submit job.yaml --image img:1 --dry-run       (the requests, no AWS call)",
+                "  mpi-batch submit job.yaml --image img:1 --wait --endpoint-url http://127.0.0.1:5000",
+                HelpText.SETTINGS})
 final class SubmitCommand implements Callable<Integer> {
     @ParentCommand
     MpiBatchCommand parent;
@@ -39,15 +46,18 @@ final class SubmitCommand implements Callable<Integer> {
 
     Integer nodes;
 
-    @Option(names = "--nodes", paramLabel = "N", description = "Number of nodes, 1 to 1000 (overrides the job file's nodes).")
+    @Option(names = "--nodes", paramLabel = "N", description = "Number of nodes, 1 to 1000 (default: the job file's "
+            + "nodes).")
     void nodes(int value) {
         nodes = OptionChecks.nodes(commandSpec, value);
     }
 
-    @Option(names = "--wait", description = "Follow the job: states, nodes, every node's logs; exit with its result.")
+    @Option(names = "--wait", description = "Follow the job: states, nodes, every node's logs, then a summary; exit "
+            + "with its result (default: print the job id and return).")
     boolean waitForEnd;
 
-    @Option(names = "--dry-run", description = "Print the job definition and SubmitJob request as JSON; call no AWS API.")
+    @Option(names = "--dry-run", description = "Print the job definition and SubmitJob request as JSON; call no AWS "
+            + "API (default: off).")
     boolean dryRun;
 
     java.time.Duration explainAfter;
@@ -62,7 +72,7 @@ final class SubmitCommand implements Callable<Integer> {
     SettingsMixin settings;
 
     @Mixin
-    AwsMixin aws;
+    OutputMixin output;
 
     @Override
     public Integer call() {
@@ -72,7 +82,7 @@ final class SubmitCommand implements Callable<Integer> {
             spec = spec.withNodes(nodes);
         }
         Path jobDir = jobFile.toAbsolutePath().getParent();
-        AwsClients clients = aws.clients(parent.env);
+        AwsClients clients = parent.aws();
         // The nodes are told the region the launcher uses (AWS_REGION): the bucket's region as far as it knows.
         var builder = settings.settings().toBuilder().region(clients.resolvedRegion().id());
         if (explainAfter != null) {
@@ -82,37 +92,33 @@ final class SubmitCommand implements Callable<Integer> {
         if (dryRun) {
             return printDryRun(spec, jobDir, launcherSettings);
         }
+        Instant start = Instant.now();
         // Without --wait no log is read: not building the Logs client saves start-up time.
         try (MpiBatchLauncher launcher = new MpiBatchLauncher(clients.batch(), clients.s3(),
                 waitForEnd ? clients.logs() : NoAws.logs(), launcherSettings)) {
             JobHandle job = launcher.submit(spec, jobDir);
-            parent.out.println(job.jobId());
-            parent.out.flush();
+            if (!output.json()) {
+                parent.out.println(job.jobId());
+                parent.out.flush();
+            }
             if (!waitForEnd) {
-                parent.err.println("submitted " + spec.name() + " on " + spec.nodes() + " nodes to " + launcherSettings.queue()
-                        + "; follow it with: mpi-batch logs " + job.jobId() + " --all --follow");
+                if (output.json()) {
+                    ObjectNode json = JobJson.document();
+                    json.put("jobId", job.jobId());
+                    json.put("name", spec.name());
+                    json.put("queue", launcherSettings.queue());
+                    json.put("numNodes", spec.nodes());
+                    parent.out.println(JobJson.write(json));
+                } else if (parent.verbosity() >= 0) {
+                    parent.err.println("submitted " + spec.name() + " on " + spec.nodes() + " nodes to "
+                            + launcherSettings.queue() + " in " + clients.resolvedRegion().id() + "; follow it with: "
+                            + "mpi-batch wait " + job.jobId() + "   (or: mpi-batch logs " + job.jobId()
+                            + " --all --follow)");
+                }
                 return ExitCodes.OK;
             }
-            return follow(job);
+            return new JobFollower(parent, output).follow(launcher, job, start);
         }
-    }
-
-    private int follow(JobHandle job) {
-        FollowPrinter printer = new FollowPrinter(parent.out, parent.err,
-                System.console() != null && parent.err == System.err);
-        job.addListener(printer);
-        JobResult result;
-        try {
-            result = job.completion().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        } finally {
-            printer.endLine();
-        }
-        String code = result.exitCode().isPresent() ? ", exit code " + result.exitCode().getAsInt() : "";
-        parent.err.println("job " + result.jobId() + " " + result.state() + code
-                + (result.statusReason().isEmpty() ? "" : ": " + result.statusReason()));
-        return result.state() == JobState.SUCCEEDED ? ExitCodes.OK : ExitCodes.JOB_FAILED;
     }
 
     private int printDryRun(JobSpec spec, Path jobDir, dev.mpibatch.launcher.LauncherSettings launcherSettings) {

@@ -24,6 +24,14 @@ public interface JobHandle {
     void cancel(String reason);
 
     /**
+     * Stops following the job, which goes on running: no more calls to Batch or CloudWatch Logs, no more events, and
+     * {@link #completion()} completes exceptionally with a {@link java.util.concurrent.CancellationException} unless
+     * it had completed. For a caller that stops waiting (a timeout).
+     */
+    default void stopFollowing() {
+    }
+
+    /**
      * Hears about the job. Methods are called once per event from one thread, must not block for long and must not
      * throw; all have empty defaults.
      */

@@ -50,11 +50,11 @@ public record LauncherSettings(String queue, String image, String bucket, String
         Objects.requireNonNull(logGroup, "logGroup");
         tags = Map.copyOf(tags);
         environment = Map.copyOf(environment);
-        check(!queue.isBlank(), "the job queue is not set: pass --queue (or set MPI_BATCH_QUEUE); "
+        check("queue", !queue.isBlank(), "the job queue is not set: pass --queue (or set MPI_BATCH_QUEUE); "
                 + "'aws batch describe-job-queues' lists them");
-        check(!image.isBlank(), "the image is empty: pass --image with the node image's URI "
+        check("image", !image.isBlank(), "the image is empty: pass --image with the node image's URI "
                 + "(README: The node image)");
-        check(bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "bucket '" + bucket + "' is not a valid S3 bucket "
+        check("bucket", bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "bucket '" + bucket + "' is not a valid S3 bucket "
                 + "name: pass --bucket (or set MPI_BATCH_BUCKET)");
         Objects.requireNonNull(explainRunnableAfter, "explainRunnableAfter");
         check(vcpus >= 0, "--vcpus " + vcpus + ": vCPUs per node must be at least 1");
@@ -83,9 +83,17 @@ public record LauncherSettings(String queue, String image, String bucket, String
         return sharedMemoryMiB > 0 ? sharedMemoryMiB : Math.max(1, memoryMiB / 2);
     }
 
+    /** A check of a setting whose message starts with its option ({@code --vcpus 0: ...}). */
     private static void check(boolean ok, String message) {
         if (!ok) {
-            throw new IllegalArgumentException(message);
+            java.util.regex.Matcher option = java.util.regex.Pattern.compile("^--([a-z-]+)").matcher(message);
+            throw new InvalidInputException(option.find() ? option.group(1) : null, message);
+        }
+    }
+
+    private static void check(String setting, boolean ok, String message) {
+        if (!ok) {
+            throw new InvalidInputException(setting, message);
         }
     }
 
@@ -170,10 +178,10 @@ public record LauncherSettings(String queue, String image, String bucket, String
 
         public LauncherSettings build() {
             if (vcpus != null && vcpus < 1) {
-                throw new IllegalArgumentException("--vcpus " + vcpus + ": vCPUs per node must be at least 1");
+                throw new InvalidInputException("vcpus", "--vcpus " + vcpus + ": vCPUs per node must be at least 1");
             }
             if (sharedMemoryMiB != null && sharedMemoryMiB < 1) {
-                throw new IllegalArgumentException("--shm-size " + sharedMemoryMiB + ": /dev/shm needs at least 1 MiB");
+                throw new InvalidInputException("shm-size", "--shm-size " + sharedMemoryMiB + ": /dev/shm needs at least 1 MiB");
             }
             Optional<InstanceSizes.Size> size = Optional.ofNullable(instanceType).flatMap(InstanceSizes::of);
             int v = vcpus != null ? vcpus : size.map(InstanceSizes.Size::vcpus).orElse(0);

@@ -88,7 +88,7 @@ public final class MpiBatchLauncher implements AutoCloseable {
         var definition = JobDefinitions.request(spec, settings);
         int definitionBytes = SdkJson.write(SdkJson.toJson(definition)).getBytes(StandardCharsets.UTF_8).length;
         if (definitionBytes > JobDefinitions.MAX_BYTES) {
-            throw new IllegalArgumentException("the job definition would be " + definitionBytes + " bytes, over Batch's "
+            throw new InvalidInputException("the job definition would be " + definitionBytes + " bytes, over Batch's "
                     + JobDefinitions.MAX_BYTES + ": use fewer or shorter tags");
         }
         // Nodes are told their region: without it the agent asks instance metadata, and where that fails it would
@@ -97,7 +97,7 @@ public final class MpiBatchLauncher implements AutoCloseable {
         SubmitJobRequest submit = SubmitRequests.request(spec, definition.jobDefinitionName(), staging, settings, region);
         int submitBytes = SdkJson.write(SdkJson.toJson(submit)).getBytes(StandardCharsets.UTF_8).length;
         if (submitBytes > MAX_SUBMIT_BYTES) {
-            throw new IllegalArgumentException("the SubmitJob request would be " + submitBytes + " bytes, over Batch's "
+            throw new InvalidInputException("the SubmitJob request would be " + submitBytes + " bytes, over Batch's "
                     + MAX_SUBMIT_BYTES + ": pass less environment or fewer tags (the plan itself goes to S3)");
         }
         return new Submission(definition, submit, staging.keys(spec), StartChecks.offline(settings));
@@ -117,7 +117,7 @@ public final class MpiBatchLauncher implements AutoCloseable {
         Staging staging = Staging.forJob(settings.bucket(), settings.prefix(), spec, clock);
         Submission submission = plan(spec, jobDir, staging);
         if (!submission.problems().isEmpty()) {
-            throw new IllegalArgumentException(String.join("\n", submission.problems()));
+            throw new InvalidInputException(String.join("\n", submission.problems()));
         }
         // Staging and looking up an identical definition do not depend on each other or on the queue: they run while
         // the queue is checked. Registering a new definition waits for the queue check, so that an unknown queue
@@ -195,12 +195,34 @@ public final class MpiBatchLauncher implements AutoCloseable {
         }, "read the logs of job " + jobId);
     }
 
+    /**
+     * Whether the CloudWatch Logs group of these settings exists. Batch makes its default group when the first
+     * container of an account logs, so a missing group before a job started is no error; after, it is the wrong group.
+     *
+     * @throws LauncherException when CloudWatch Logs cannot be asked
+     */
+    public boolean logGroupExists() {
+        String group = settings.logGroup();
+        return aws(() -> {
+            // The prefix of the name, then an exact match: DescribeLogGroups has no exact-name filter.
+            String token = null;
+            do {
+                String page = token;
+                var response = logs.describeLogGroups(b -> b.logGroupNamePrefix(group).nextToken(page));
+                if (response.logGroups().stream().anyMatch(g -> group.equals(g.logGroupName()))) {
+                    return true;
+                }
+                token = response.nextToken();
+            } while (token != null);
+            return false;
+        }, "look up the log group " + group);
+    }
+
     /** The job and its nodes, as Batch describes them. */
     public JobStatus status(String jobId) {
         List<JobDetail> jobs = aws(() -> batch.describeJobs(b -> b.jobs(jobId)).jobs(), "describe job " + jobId);
         if (jobs.isEmpty()) {
-            throw new LauncherException("job " + jobId + " not found in this region: check the id, --region and "
-                    + "--endpoint-url ('mpi-batch list --queue Q' lists jobs)");
+            throw new JobNotFoundException(jobId, batch.serviceClientConfiguration().region().id());
         }
         List<JobDetail> nodes = aws(() -> NodeJobs.describe(batch, jobs.get(0)), "describe the nodes of job " + jobId);
         return new JobStatus(jobs.get(0), nodes);

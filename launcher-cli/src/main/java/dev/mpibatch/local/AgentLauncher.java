@@ -183,7 +183,7 @@ final class AgentLauncher implements NodeStarter {
                 return new URI(uri.getScheme(), uri.getRawUserInfo() == null ? null : uri.getUserInfo(), bridge,
                         uri.getPort(), uri.getPath(), uri.getQuery(), uri.getFragment()).toString();
             } catch (java.net.URISyntaxException e) {
-                throw new IllegalArgumentException("--endpoint-url: cannot point " + NoAnswer.withoutUserInfo(uri)
+                throw new dev.mpibatch.launcher.InvalidInputException("--endpoint-url: cannot point " + NoAnswer.withoutUserInfo(uri)
                         + " at the bridge address " + bridge + ": " + e.getReason(), e);
             }
         }

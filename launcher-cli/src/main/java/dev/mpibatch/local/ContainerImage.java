@@ -16,10 +16,10 @@ public record ContainerImage(String name, int shmMiB) {
     public ContainerImage {
         Objects.requireNonNull(name, "name");
         if (name.isBlank()) {
-            throw new IllegalArgumentException("--image: name an image, e.g. localhost/mpi-batch:latest");
+            throw new dev.mpibatch.launcher.InvalidInputException("--image: name an image, e.g. localhost/mpi-batch:latest");
         }
         if (shmMiB < 1) {
-            throw new IllegalArgumentException("--shm-size " + shmMiB + ": /dev/shm needs at least 1 MiB");
+            throw new dev.mpibatch.launcher.InvalidInputException("--shm-size " + shmMiB + ": /dev/shm needs at least 1 MiB");
         }
     }
 }

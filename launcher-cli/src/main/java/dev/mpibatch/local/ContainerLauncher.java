@@ -229,7 +229,7 @@ final class ContainerLauncher implements NodeStarter {
                 if (!address.isEmpty()) {
                     return address;
                 }
-            } catch (IllegalStateException e) {
+            } catch (dev.mpibatch.process.CommandFailedException e) {
                 // not created yet
             }
             if (!process.isAlive()) {

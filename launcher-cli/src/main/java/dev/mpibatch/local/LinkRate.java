@@ -18,7 +18,7 @@ public record LinkRate(long bitsPerSecond) {
 
     public LinkRate {
         if (bitsPerSecond < 1_000_000 || bitsPerSecond > 100_000_000_000L) {
-            throw new IllegalArgumentException("link rate " + bitsPerSecond + " bit/s: use 1mbit to 100gbit");
+            throw new dev.mpibatch.launcher.InvalidInputException("link rate " + bitsPerSecond + " bit/s: use 1mbit to 100gbit");
         }
     }
 
@@ -26,7 +26,7 @@ public record LinkRate(long bitsPerSecond) {
     public static LinkRate parse(String text) {
         Matcher m = TEXT.matcher(text.strip().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException("link rate '" + text + "': write a whole number with kbit, mbit or "
+            throw new dev.mpibatch.launcher.InvalidInputException("link rate '" + text + "': write a whole number with kbit, mbit or "
                     + "gbit (e.g. 200mbit)");
         }
         long unit = switch (m.group(2)) {

@@ -31,13 +31,16 @@ import dev.mpibatch.plan.MpiImplementation;
  * @param err              where progress, node logs and errors go
  * @param linkRate         caps every namespace host's link in both directions (benchmarks of a real network)
  * @param image            run every host as a container of this image (podman), as AWS Batch runs the nodes
+ * @param verbosity        how much to print: -1 errors and the job's output only, 0 also warnings, the progress line
+ *                         and the summary, 1 also the agents' INFO lines, 2 their DEBUG lines
+ * @param terminal         whether {@code err} is a terminal (the progress line is rewritten in place there)
  */
 public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt slotsPerNode, String subnet,
                                   Optional<String> rendezvous, Optional<String> endpointUrl,
                                   Optional<Duration> formationTimeout, Optional<MpiImplementation> mpi, boolean keep, Path agentJar, boolean loopback,
                                   Set<Integer> neverStart, Map<String, String> environment,
                                   PrintStream out, PrintStream err, Optional<LinkRate> linkRate,
-                                  Optional<ContainerImage> image) {
+                                  Optional<ContainerImage> image, int verbosity, boolean terminal) {
 
     /** The subnet value that lets a run pick the first free subnet from 10.213.0.0/24 up. */
     public static final String AUTO_SUBNET = "auto";
@@ -66,31 +69,39 @@ public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt s
         Objects.requireNonNull(image, "image");
     }
 
-    /** Options with links at full speed. */
+    /** Options with links at full speed, the agents' INFO lines shown, and no terminal. */
     public LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt slotsPerNode, String subnet,
                                Optional<String> rendezvous, Optional<String> endpointUrl,
                                Optional<Duration> formationTimeout, Optional<MpiImplementation> mpi, boolean keep,
                                Path agentJar, boolean loopback, Set<Integer> neverStart,
                                Map<String, String> environment, PrintStream out, PrintStream err) {
         this(jobFile, nodes, slotsPerNode, subnet, rendezvous, endpointUrl, formationTimeout, mpi, keep, agentJar,
-                loopback, neverStart, environment, out, err, Optional.empty(), Optional.empty());
+                loopback, neverStart, environment, out, err, Optional.empty(), Optional.empty(), 1, false);
     }
 
     /** These options with {@code cidr} as the subnet (the one a run chose). */
     public LocalClusterOptions withSubnet(String cidr) {
         return new LocalClusterOptions(jobFile, nodes, slotsPerNode, cidr, rendezvous, endpointUrl, formationTimeout,
-                mpi, keep, agentJar, loopback, neverStart, environment, out, err, linkRate, image);
+                mpi, keep, agentJar, loopback, neverStart, environment, out, err, linkRate, image, verbosity, terminal);
     }
 
     /** These options with every host's link capped at {@code rate}. */
     public LocalClusterOptions withLinkRate(LinkRate rate) {
         return new LocalClusterOptions(jobFile, nodes, slotsPerNode, subnet, rendezvous, endpointUrl, formationTimeout,
-                mpi, keep, agentJar, loopback, neverStart, environment, out, err, Optional.of(rate), image);
+                mpi, keep, agentJar, loopback, neverStart, environment, out, err, Optional.of(rate), image, verbosity,
+                terminal);
     }
 
     /** These options with every host a container of {@code image}. */
     public LocalClusterOptions withImage(ContainerImage image) {
         return new LocalClusterOptions(jobFile, nodes, slotsPerNode, subnet, rendezvous, endpointUrl, formationTimeout,
-                mpi, keep, agentJar, loopback, neverStart, environment, out, err, linkRate, Optional.of(image));
+                mpi, keep, agentJar, loopback, neverStart, environment, out, err, linkRate, Optional.of(image), verbosity,
+                terminal);
+    }
+
+    /** These options printing at {@code level} (see {@link #verbosity}), to a terminal or not. */
+    public LocalClusterOptions withConsole(int level, boolean isTerminal) {
+        return new LocalClusterOptions(jobFile, nodes, slotsPerNode, subnet, rendezvous, endpointUrl, formationTimeout,
+                mpi, keep, agentJar, loopback, neverStart, environment, out, err, linkRate, image, level, isTerminal);
     }
 }

@@ -85,8 +85,10 @@ final class LocalLayout {
     List<Host> hosts(JobSpec spec, boolean namespaces, LocalClusterOptions options, ClusterResources resources) {
         List<Host> hosts = new ArrayList<>();
         NetworkNamespaces network = null;
-        Subnet subnet = Subnet.parse(options.subnet());
+        Subnet subnet = null;
         if (namespaces) {
+            // Loopback hosts have no subnet (the option stays "auto"); namespace hosts have the one claimed for them.
+            subnet = Subnet.parse(options.subnet());
             network = new NetworkNamespaces(root.getFileName().toString().substring("local-".length()), subnet,
                     options.linkRate());
             resources.network(network);

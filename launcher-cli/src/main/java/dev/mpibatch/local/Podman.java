@@ -12,14 +12,16 @@ final class Podman {
     static final String ENV = "MPI_BATCH_PODMAN";
 
     private final String executable;
+    private final Map<String, String> environment;
 
-    private Podman(String executable) {
+    private Podman(String executable, Map<String, String> environment) {
         this.executable = executable;
+        this.environment = environment;
     }
 
     static Podman from(Map<String, String> environment) {
         String configured = environment.get(ENV);
-        return new Podman(configured == null || configured.isBlank() ? "podman" : configured);
+        return new Podman(configured == null || configured.isBlank() ? "podman" : configured, environment);
     }
 
     String executable() {
@@ -27,7 +29,7 @@ final class Podman {
     }
 
     boolean available() {
-        return Commands.available(executable);
+        return Commands.available(executable, environment);
     }
 
     /** {@code podman args...} as a command line. */
@@ -51,7 +53,7 @@ final class Podman {
         try {
             run("image", "exists", image);
             return true;
-        } catch (IllegalStateException e) {
+        } catch (dev.mpibatch.process.CommandFailedException e) {
             return false;
         }
     }

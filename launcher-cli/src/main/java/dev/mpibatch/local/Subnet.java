@@ -18,7 +18,7 @@ record Subnet(int network, int prefix) {
             }
             int prefix = Integer.parseInt(parts[1]);
             if (prefix < 8 || prefix > 30) {
-                throw new IllegalArgumentException("--subnet " + cidr + ": use a prefix length from 8 to 30");
+                throw new dev.mpibatch.launcher.InvalidInputException("--subnet " + cidr + ": use a prefix length from 8 to 30");
             }
             int mask = -1 << (32 - prefix);
             Subnet subnet = new Subnet(Ipv4.toInt(parts[0]) & mask, prefix);
@@ -28,7 +28,7 @@ record Subnet(int network, int prefix) {
             if (e.getMessage() != null && e.getMessage().startsWith("--subnet")) {
                 throw e;
             }
-            throw new IllegalArgumentException("--subnet '" + cidr + "' is not a subnet: use CIDR notation, e.g. 10.213.0.0/24");
+            throw new dev.mpibatch.launcher.InvalidInputException("--subnet '" + cidr + "' is not a subnet: use CIDR notation, e.g. 10.213.0.0/24");
         }
     }
 
@@ -53,11 +53,11 @@ record Subnet(int network, int prefix) {
         }
         for (String[] range : SPECIAL) {
             if (overlaps(range[0], Integer.parseInt(range[1]))) {
-                throw new IllegalArgumentException("--subnet " + given + " is " + range[2] + ", not a private "
+                throw new dev.mpibatch.launcher.InvalidInputException("--subnet " + given + " is " + range[2] + ", not a private "
                         + "network: " + USE_PRIVATE);
             }
         }
-        throw new IllegalArgumentException("--subnet " + given + " is not a private network (its addresses belong to "
+        throw new dev.mpibatch.launcher.InvalidInputException("--subnet " + given + " is not a private network (its addresses belong to "
                 + "other machines, which this one could no longer reach): " + USE_PRIVATE);
     }
 
@@ -85,7 +85,7 @@ record Subnet(int network, int prefix) {
 
     String hostAddress(int index) {
         if (index < 0 || index >= capacity()) {
-            throw new IllegalArgumentException("subnet " + cidr() + " has room for " + capacity() + " hosts, not "
+            throw new dev.mpibatch.launcher.InvalidInputException("subnet " + cidr() + " has room for " + capacity() + " hosts, not "
                     + (index + 1) + ": choose a larger one with --subnet");
         }
         return Ipv4.toText(network + 2 + index);

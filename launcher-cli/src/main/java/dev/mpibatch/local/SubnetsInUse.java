@@ -88,7 +88,7 @@ final class SubnetsInUse {
         Subnet subnet = Subnet.parse(cidr);
         conflict(subnet).ifPresent(use -> {
             String free = firstFree(hosts).map(s -> " (e.g. --subnet " + s.cidr() + ")").orElse("");
-            throw new IllegalArgumentException("--subnet " + subnet.cidr() + " is in use on this machine by "
+            throw new dev.mpibatch.launcher.InvalidInputException("--subnet " + subnet.cidr() + " is in use on this machine by "
                     + use.what() + ": a second cluster there would break both. Choose another subnet" + free
                     + ", or leave out --subnet to have a free one picked");
         });
@@ -102,7 +102,7 @@ final class SubnetsInUse {
      * @throws IllegalArgumentException when none is free up to 10.255.255.255
      */
     Subnet pickFree(int hosts) {
-        return firstFree(hosts).orElseThrow(() -> new IllegalArgumentException("no free subnet for " + hosts
+        return firstFree(hosts).orElseThrow(() -> new dev.mpibatch.launcher.InvalidInputException("no free subnet for " + hosts
                 + " hosts between " + FIRST_AUTOMATIC + " and 10.255.255.255 on this machine: name one with --subnet"));
     }
 

@@ -2,9 +2,6 @@ package dev.mpibatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,20 +14,13 @@ class MainTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("PATH", System.getenv("PATH")));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.run(Map.of("PATH", System.getenv("PATH")), args);
     }
 
     @Test
     void version_printsTheVersion() {
-        Run run = run("--version");
+        CliRun run = run("--version");
 
         assertThat(run.code()).isZero();
         assertThat(run.out()).startsWith("mpi-batch ");
@@ -38,7 +28,7 @@ class MainTest {
 
     @Test
     void unknownOption_isAUsageError() {
-        Run run = run("local", "job.yaml", "--nodez", "3");
+        CliRun run = run("local", "job.yaml", "--nodez", "3");
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("Unknown options: '--nodez'").contains("Possible solutions: --nodes");
@@ -46,7 +36,7 @@ class MainTest {
 
     @Test
     void nodesNotANumber_isAUsageError() {
-        Run run = run("local", "job.yaml", "--nodes", "three");
+        CliRun run = run("local", "job.yaml", "--nodes", "three");
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("--nodes").contains("three");
@@ -54,7 +44,7 @@ class MainTest {
 
     @Test
     void nodesZero_isAUsageErrorNamingTheFlag() {
-        Run run = run("local", "job.yaml", "--nodes", "0");
+        CliRun run = run("local", "job.yaml", "--nodes", "0");
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("--nodes 0: use 1 to 1000");
@@ -62,7 +52,7 @@ class MainTest {
 
     @Test
     void endpointWithoutRendezvous_isAConflict() {
-        Run run = run("local", "job.yaml", "--endpoint-url", "http://127.0.0.1:9000");
+        CliRun run = run("local", "job.yaml", "--endpoint-url", "http://127.0.0.1:9000");
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("--endpoint-url goes with --rendezvous");
@@ -70,7 +60,7 @@ class MainTest {
 
     @Test
     void missingJobFile_isBadInputNamingTheFile() {
-        Run run = run("local", dir.resolve("nope.yaml").toString());
+        CliRun run = run("local", dir.resolve("nope.yaml").toString());
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("nope.yaml does not exist");
@@ -80,7 +70,7 @@ class MainTest {
     void invalidJobFile_isBadInputNamingFieldAndLine() throws Exception {
         Path job = Files.writeString(dir.resolve("job.yaml"), "name: t\nnodes: 2\nsteps:\n  - mpiexec: ./a\n");
 
-        Run run = run("local", job.toString());
+        CliRun run = run("local", job.toString());
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("line 4: steps[0]: unknown step type 'mpiexec'");
@@ -91,7 +81,7 @@ class MainTest {
     void stagedFileMissing_isBadInputBeforeAnythingIsCreated() throws Exception {
         Path job = Files.writeString(dir.resolve("job.yaml"), "name: t\nnodes: 2\nfiles: [gone.c]\nsteps:\n  - sh: x\n");
 
-        Run run = run("local", job.toString(), "--agent-jar", Files.createFile(dir.resolve("agent.jar")).toString());
+        CliRun run = run("local", job.toString(), "--agent-jar", Files.createFile(dir.resolve("agent.jar")).toString());
 
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("files[0]: gone.c not found next to the job file");

@@ -42,9 +42,15 @@ class AwsModelIT {
             ok(Cli.run(moto.env(), full, "submit", job));
             ok(Cli.run(moto.env(), moto.awsArgs(), "status", plain));
             ok(Cli.run(moto.env(), moto.awsArgs(), "status", plain, "--output", "json"));
+            // Batch makes its log group when the first container logs; moto's jobs never do.
+            try (var logs = moto.clients().logs()) {
+                logs.createLogGroup(b -> b.logGroupName("/aws/batch/job"));
+            }
             ok(Cli.run(moto.env(), moto.awsArgs(), "logs", plain, "--all"));
             ok(Cli.run(moto.env(), moto.awsArgs(), "logs", plain, "--node", "0"));
             ok(Cli.run(moto.env(), moto.awsArgs(), "list", "--queue", MotoServer.QUEUE));
+            ok(Cli.run(moto.env(), moto.awsArgs(), "list", "--queue", MotoServer.QUEUE, "--output", "json"));
+            ok(Cli.run(moto.env(), moto.awsArgs(), "wait", plain, "--output", "json"));
             ok(Cli.run(moto.env(), moto.awsArgs(), "list", "--queue", MotoServer.QUEUE, "--status", "RUNNING"));
             ok(Cli.run(moto.env(), moto.awsArgs(), "cancel", plain, "--reason", "model check"));
             // moto's jobs end at once, so the CLI's cancel finds nothing to stop; the library's handle sends
@@ -86,7 +92,7 @@ class AwsModelIT {
         System.out.println("checked against " + model.data() + ": " + operations);
         assertThat(operations).as("what the commands sent").contains("batch:SubmitJob", "batch:RegisterJobDefinition",
                 "batch:DescribeJobDefinitions", "batch:DescribeJobQueues", "batch:DescribeComputeEnvironments",
-                "batch:DescribeJobs", "batch:ListJobs", "batch:TerminateJob", "s3:PutObject", "logs:GetLogEvents",
+                "batch:DescribeJobs", "batch:ListJobs", "batch:TerminateJob", "s3:PutObject", "logs:GetLogEvents", "logs:DescribeLogGroups",
                 "cloudformation:DescribeStacks");
         assertThat(violations).as("requests AWS would refuse").isEmpty();
     }

@@ -104,7 +104,7 @@ class CliFlagsTest {
                 usage("cancel j-1 --reasn x --region us-east-1", "Unknown options: '--reasn'"),
                 usage("cancel j-1 --endpoint-url http:// --region us-east-1", "--endpoint-url 'http://' is not an endpoint URL"),
                 // list
-                usage("list --region us-east-1", "Missing required option: '--queue=QUEUE'"),
+                usage("list --region us-east-1", "--queue is required: pass it, set MPI_BATCH_QUEUE"),
                 usage("list --queue q --status DONE --region us-east-1", "--status DONE: use SUBMITTED"),
                 // configure
                 usage("configure --region us-east-1", "Missing required option: '--stack=NAME'"),

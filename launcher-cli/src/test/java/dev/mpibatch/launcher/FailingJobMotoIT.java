@@ -6,7 +6,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** A job that fails on Batch: --wait reports it and exits 1, as a CI job relying on the exit code needs. */
+/**
+ * A job that fails on Batch: --wait ends with one summary (elapsed time, nodes, where the logs are) and exits non-zero,
+ * as a CI job relying on the exit code needs (moto's failed jobs have no exit code: 1).
+ */
 class FailingJobMotoIT {
 
     @Test
@@ -21,7 +24,14 @@ class FailingJobMotoIT {
 
             assertThat(run.exitCode()).isEqualTo(1);
             String jobId = run.out().lines().findFirst().orElseThrow();
-            assertThat(run.err()).contains("job " + jobId + ": FAILED").contains("job " + jobId + " FAILED");
+            assertThat(run.err()).containsPattern("job " + jobId + " \\(c-hello\\) FAILED after [0-9.]+m?s")
+                    .contains("logs: mpi-batch logs " + jobId + " --all");
+            assertThat(run.err().lines().filter(l -> l.contains("FAILED") && l.contains(jobId))).as("said once")
+                    .hasSize(1);
+
+            Cli waited = Cli.run(moto.env(), moto.awsArgs(), "wait", jobId);
+            assertThat(waited.exitCode()).isEqualTo(1);
+            assertThat(waited.err()).contains("job " + jobId + " (c-hello) FAILED after ");
         }
     }
 }

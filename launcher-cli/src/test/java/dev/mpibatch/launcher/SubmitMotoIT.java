@@ -119,7 +119,8 @@ class SubmitMotoIT {
 
         assertThat(run.exitCode()).isZero();
         String jobId = run.out().lines().findFirst().orElseThrow();
-        assertThat(run.err()).contains("job " + jobId + ": SUCCEEDED").contains("job " + jobId + " SUCCEEDED");
+        assertThat(run.err()).contains("job " + jobId + " (c-hello) SUCCEEDED after ")
+                .contains("logs: mpi-batch logs " + jobId + " --all").doesNotContain("job " + jobId + ": SUCCEEDED");
     }
 
     @Test
@@ -142,6 +143,32 @@ class SubmitMotoIT {
         assertThat(node1.out()).isEmpty();
         assertThat(cancel.exitCode()).isZero();
         assertThat(cancel.err()).contains("has ended already");
+    }
+
+    @Test
+    void status_withProfile_usesTheProfilesRegionAndCredentials_asTheAwsCliDoes(@org.junit.jupiter.api.io.TempDir
+                                                                                java.nio.file.Path home) throws Exception {
+        String jobId = submit().out().strip();
+        java.nio.file.Files.createDirectories(home.resolve(".aws"));
+        java.nio.file.Files.writeString(home.resolve(".aws/config"), "[profile moto]\nregion = " + MotoServer.REGION
+                + "\n");
+        java.nio.file.Files.writeString(home.resolve(".aws/credentials"), "[moto]\naws_access_key_id = testing\n"
+                + "aws_secret_access_key = testing\n");
+        // No region and no keys in the environment: only the profile says where and who.
+        Map<String, String> env = Map.of("HOME", home.toString(), "PATH", System.getenv("PATH"));
+
+        Cli status = Cli.run(env, List.of(), "status", jobId, "--profile", "moto", "--endpoint-url", moto.endpoint());
+        ProcessBuilder awsCli = new ProcessBuilder("aws", "--profile", "moto", "--endpoint-url", moto.endpoint(),
+                "batch", "describe-jobs", "--jobs", jobId, "--query", "jobs[0].status", "--output", "text");
+        awsCli.environment().clear();
+        awsCli.environment().putAll(env);
+        Process aws = awsCli.start();
+        String described = new String(aws.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        aws.waitFor();
+
+        assertThat(described).isEqualTo("SUCCEEDED");
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).contains("status   SUCCEEDED");
     }
 
     @Test

@@ -105,14 +105,14 @@ class LocalClusterIT {
         Path job = LocalRun.writeJob(temp.resolve("fails.yaml"), "fails", 2,
                 "steps:",
                 "  - sh: echo before the failure",
-                "  - exec: {program: sh, programArgs: [-c, 'exit 3']}",
+                "  - exec: {program: sh, programArgs: [-c, 'exit 7']}",
                 "  - sh: echo never printed");
 
         LocalRun run = LocalRun.run(Map.of(), "local", job.toString());
 
-        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.exitCode()).isEqualTo(7);
         assertThat(run.out()).contains("[node 0] before the failure").doesNotContain("never printed");
-        assertThat(run.err()).contains("step 2/3 (exec) failed with exit code 3");
+        assertThat(run.err()).contains("step 2/3 (exec) failed with exit code 7");
         Leftovers.assertNone(run.runId());
     }
 

@@ -1,6 +1,10 @@
 package dev.mpibatch.agent;
 
-/** The agent's own exit codes. A failing step's exit code is passed through as it is. */
+/**
+ * The agent's exit codes, the node's result on Batch and in {@code mpi-batch local}. A failing step's exit code is
+ * passed through, except 2, 3 and 4, which would read as the agent's own (and the CLI's: bad input, no cluster, a
+ * bug): those are reported as {@link #FAILED}, and the agent's log names the step's own code.
+ */
 public final class AgentExit {
     public static final int OK = 0;
     /** The plan failed without an exit code of its own (e.g. a broadcast failed). */
@@ -13,5 +17,10 @@ public final class AgentExit {
     public static final int INTERNAL = 4;
 
     private AgentExit() {
+    }
+
+    /** The agent's exit code for a plan whose failing step exited with {@code stepCode} (0: the plan succeeded). */
+    public static int ofStep(int stepCode) {
+        return stepCode >= BAD_INPUT && stepCode <= INTERNAL ? FAILED : stepCode;
     }
 }

@@ -25,6 +25,7 @@ import dev.mpibatch.agent.mpi.MpiCluster;
 import dev.mpibatch.agent.mpi.MpiDriver;
 import dev.mpibatch.agent.mpi.MpiDrivers;
 import dev.mpibatch.agent.mpi.OutputSink;
+import dev.mpibatch.agent.mpi.SharedCores;
 import dev.mpibatch.agent.mpi.StepRunner;
 import dev.mpibatch.agent.net.AddressFinder;
 import dev.mpibatch.agent.net.ClusterAddress;
@@ -108,7 +109,8 @@ public final class NodeAgent {
                 node.jobId(), node.attempt())) {
             Rendezvous rendezvous = new Rendezvous(store, node, clock, sleeper, Polling.defaults(), new Random());
             NodeRecord self = new NodeRecord(node.jobId(), node.attempt(), node.index(), address.address(),
-                    settings.sshPort(), slots(), hostname, userKey.publicKeyLine(), hostKey.publicKeyLine(), version);
+                    settings.sshPort(), slots(), hostname, userKey.publicKeyLine(), hostKey.publicKeyLine(), version,
+                    Runtime.getRuntime().availableProcessors(), MachineId.of(MachineId.BOOT_ID));
             Keys keys = new Keys(stateDir, self, userKey, hostKey);
             return node.isMain()
                     ? new MainNode(rendezvous, store).run(keys, workDir, address)
@@ -217,12 +219,19 @@ public final class NodeAgent {
                 LOG.info("MPI: {}", driver.description());
                 Map<String, String> env = new HashMap<>(baseEnvironment);
                 env.putAll(driver.environment(cluster));
+                yieldOnSharedCores(roster, driver, env);
                 Broadcaster broadcaster = settings.sharedFileSystem()
                         ? null : new Broadcaster(roster, keys.self().index(), keys.stateDir());
                 StepRunner steps = new StepRunner(workDir, keys.stateDir().resolve("output"), env, driver, cluster,
                         broadcaster, spec.timeouts().step(), OutputSink.console());
-                exitCode = ControlServer.runPlan(steps, spec, keys.stateDir(), keys.self().hostname());
-                reason = exitCode == 0 ? "plan finished" : "plan failed with exit code " + exitCode;
+                int stepCode = ControlServer.runPlan(steps, spec, keys.stateDir(), keys.self().hostname());
+                exitCode = AgentExit.ofStep(stepCode);
+                reason = stepCode == 0 ? "plan finished" : "plan failed with exit code " + stepCode
+                        + (exitCode == stepCode ? "" : ", reported as " + exitCode);
+                if (exitCode != stepCode) {
+                    LOG.warn("the step's exit code {} is reported as {}: 2, 3 and 4 mean bad input, no cluster and an "
+                            + "internal error", stepCode, exitCode);
+                }
             } catch (RuntimeException e) {
                 exitCode = formed ? AgentExit.FAILED : AgentExit.FORMATION_FAILED;
                 reason = e.getMessage();
@@ -282,6 +291,19 @@ public final class NodeAgent {
                 pause(Duration.ofMillis(200));
             }
         }
+    }
+
+    /**
+     * Tells MPI to yield while it waits when ranks outnumber a machine's cores; a variable the job's environment
+     * already sets is left as it is.
+     */
+    private static void yieldOnSharedCores(Roster roster, MpiDriver driver, Map<String, String> env) {
+        SharedCores.of(roster.nodes()).ifPresent(shared -> {
+            driver.yieldWhenIdle().forEach(env::putIfAbsent);
+            LOG.info("{}: telling {} to yield the core while a rank waits ({})", shared.describe(),
+                    driver.description(), new java.util.TreeMap<>(driver.yieldWhenIdle()).keySet().stream()
+                            .map(name -> name + "=" + env.get(name)).collect(java.util.stream.Collectors.joining(" ")));
+        });
     }
 
     private int slots() {

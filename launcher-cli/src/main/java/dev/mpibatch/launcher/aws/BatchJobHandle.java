@@ -39,6 +39,8 @@ public final class BatchJobHandle implements JobHandle {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<JobResult> completion = new CompletableFuture<>();
     private final AtomicBoolean following = new AtomicBoolean();
+    private volatile boolean stopped;
+    private volatile Thread follower;
     private final Map<Integer, LogTail> tails = new HashMap<>();
     private final Clock clock;
     private final Duration explainAfter;
@@ -109,17 +111,29 @@ public final class BatchJobHandle implements JobHandle {
         }
     }
 
+    @Override
+    public void stopFollowing() {
+        stopped = true;
+        following.set(true);
+        Thread thread = follower;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        completion.cancel(false);
+    }
+
     private void follow() {
         if (following.compareAndSet(false, true)) {
             Thread thread = new Thread(this::loop, "follow-" + jobId);
             thread.setDaemon(true);
+            follower = thread;
             thread.start();
         }
     }
 
     private void loop() {
         try {
-            while (true) {
+            while (!stopped) {
                 JobDetail job = describe(jobId);
                 JobState now = JobState.fromBatch(job.statusAsString());
                 List<JobDetail> nodeJobs = NodeJobs.describe(batch, job);
@@ -137,6 +151,9 @@ public final class BatchJobHandle implements JobHandle {
                 sleeper.sleep(interval);
             }
         } catch (InterruptedException e) {
+            if (stopped) {
+                return;
+            }
             Thread.currentThread().interrupt();
             completion.completeExceptionally(e);
         } catch (RuntimeException e) {
@@ -218,12 +235,13 @@ public final class BatchJobHandle implements JobHandle {
     private JobDetail describe(String id) {
         List<JobDetail> jobs = batch.describeJobs(b -> b.jobs(id)).jobs();
         if (jobs.isEmpty()) {
-            throw new IllegalStateException("job " + id + " not found: check the job id and the region");
+            throw new dev.mpibatch.launcher.JobNotFoundException(id, batch.serviceClientConfiguration().region().id());
         }
         return jobs.get(0);
     }
 
-    static String logStream(JobDetail job) {
+    /** The log stream of the job's (or a node job's) latest attempt, once it has one; null before. */
+    public static String logStream(JobDetail job) {
         List<AttemptDetail> attempts = job.attempts();
         if (!attempts.isEmpty() && attempts.get(attempts.size() - 1).container() != null
                 && attempts.get(attempts.size() - 1).container().logStreamName() != null) {
@@ -245,8 +263,8 @@ public final class BatchJobHandle implements JobHandle {
         return OptionalInt.empty();
     }
 
-    /** {@code <jobId>#3} is node 3. */
-    static int nodeIndex(String childJobId) {
+    /** {@code <jobId>#3} is node 3; -1 for an id without a node index. */
+    public static int nodeIndex(String childJobId) {
         int hash = childJobId.lastIndexOf('#');
         try {
             return hash < 0 ? -1 : Integer.parseInt(childJobId.substring(hash + 1));

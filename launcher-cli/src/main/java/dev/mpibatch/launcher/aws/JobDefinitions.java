@@ -49,7 +49,7 @@ public final class JobDefinitions {
     /** The RegisterJobDefinition request for {@code spec} with {@code settings}. */
     public static RegisterJobDefinitionRequest request(JobSpec spec, LauncherSettings settings) {
         if (settings.vcpus() == 0 || settings.memoryMiB() == 0) {
-            throw new IllegalArgumentException(unsizedMessage(settings));
+            throw new dev.mpibatch.launcher.InvalidInputException(unsizedMessage(settings));
         }
         List<ResourceRequirement> resources = new ArrayList<>(List.of(
                 ResourceRequirement.builder().type(ResourceType.VCPU).value(Integer.toString(settings.vcpus())).build(),

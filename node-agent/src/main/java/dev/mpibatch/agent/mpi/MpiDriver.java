@@ -20,6 +20,12 @@ public interface MpiDriver {
     /** Environment for every step's programs. */
     Map<String, String> environment(MpiCluster cluster);
 
+    /**
+     * Environment that makes waiting ranks yield their core instead of busy-polling: for clusters whose ranks
+     * outnumber a machine's cores ({@link SharedCores}).
+     */
+    Map<String, String> yieldWhenIdle();
+
     /** The compiler command for a {@code cc} step. */
     List<String> compile(List<String> args);
 

@@ -1,17 +1,14 @@
 package dev.mpibatch.agent.mpi;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.mpibatch.plan.MpiImplementation;
+import dev.mpibatch.process.CommandFailedException;
+import dev.mpibatch.process.Exec;
 
 /**
  * Picks the driver for the MPI on this node. Debian installs Open MPI and MPICH side by side behind alternatives
@@ -20,6 +17,8 @@ import dev.mpibatch.plan.MpiImplementation;
 public final class MpiDrivers {
     private static final Pattern OPEN_MPI = Pattern.compile("\\(Open MPI\\) (\\d+\\.\\d+(\\.\\d+)?)");
     private static final Pattern HYDRA = Pattern.compile("HYDRA build details:|MPICH", Pattern.CASE_INSENSITIVE);
+    /** mpirun --version answers at once; a launcher that does not within this is not usable. */
+    private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern HYDRA_VERSION = Pattern.compile("Version:\\s+(\\S+)");
 
     private MpiDrivers() {
@@ -91,25 +90,15 @@ public final class MpiDrivers {
     }
 
     private static boolean find(String program, String path) {
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
+        return Exec.find(program, path).isPresent();
     }
 
+    /** What {@code program --version} prints; empty when it cannot run (this MPI is then not used). */
     private static String version(String program) {
         try {
-            Process process = new ProcessBuilder(program, "--version").redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            process.waitFor(30, TimeUnit.SECONDS);
-            return text;
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Exec.Result result = Exec.of(program, "--version").timeout(VERSION_TIMEOUT).run();
+            return result.stdout() + result.stderr();
+        } catch (CommandFailedException e) {
             return "";
         }
     }

@@ -60,6 +60,17 @@ public final class MpichDriver implements MpiDriver {
         return env;
     }
 
+    /**
+     * What MPICH's own CI sets for oversubscribed runs: ch3 yields after this many polls; ch4 (MPICH 4.2 and later)
+     * throttles a progress loop that made no progress. Hydra passes the whole environment on to every rank.
+     * MPICH 4.0 with ch4 (Debian 12's) has neither and keeps polling: docs/benchmarks.md shows what that costs.
+     */
+    @Override
+    public Map<String, String> yieldWhenIdle() {
+        return Map.of("MPIR_CVAR_POLLS_BEFORE_YIELD", "1", "MPIR_CVAR_CH4_PROGRESS_THROTTLE", "1",
+                "MPIR_CVAR_CH4_PROGRESS_THROTTLE_NO_PROGRESS_COUNT", "1");
+    }
+
     @Override
     public List<String> compile(List<String> args) {
         List<String> command = new ArrayList<>(List.of("mpicc" + suffix));

@@ -82,6 +82,12 @@ public final class OpenMpiDriver implements MpiDriver {
         return env;
     }
 
+    /** Open MPI 4 and 5 alike; mpirun passes OMPI_MCA_* variables on to every rank, on every node. */
+    @Override
+    public Map<String, String> yieldWhenIdle() {
+        return Map.of("OMPI_MCA_mpi_yield_when_idle", "1");
+    }
+
     @Override
     public List<String> compile(List<String> args) {
         List<String> command = new ArrayList<>(List.of("mpicc" + suffix));

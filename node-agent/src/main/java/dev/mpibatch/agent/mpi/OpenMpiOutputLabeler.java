@@ -47,7 +47,10 @@ public final class OpenMpiOutputLabeler implements OutputSink {
 
     @Override
     public synchronized void line(String text, boolean stderr) {
-        if (readMap(text)) {
+        // The map that counts is mpirun's own, on its standard output. The daemons' copies arrive on standard error
+        // (their launcher's file), concurrently and interleaved with it: reading them too would let a daemon's
+        // "Data for node" line land between mpirun's node line and its ranks, and label those ranks wrongly.
+        if (stderr ? isMapLine(text) : readMap(text)) {
             return;
         }
         if (!lines.accept(text, "", this::emit)) {
@@ -89,6 +92,12 @@ public final class OpenMpiOutputLabeler implements OutputSink {
             return false;
         }
         return true;
+    }
+
+    /** Whether {@code text} is a line of a job map (a daemon's copy), which is consumed without being read. */
+    private static boolean isMapLine(String text) {
+        return MAP_NODE.matcher(text).find() || MAP_RANK.matcher(text).find() || MAP_START.matcher(text).find()
+                || MAP_RULE.matcher(text).matches() || text.isBlank();
     }
 
     /** Open MPI names nodes as the hostfile does (addresses), except its own node, which it names by hostname. */

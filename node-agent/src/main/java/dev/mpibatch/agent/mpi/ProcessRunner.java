@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mpibatch.agent.ssh.ClusterFiles;
+import dev.mpibatch.process.Exec;
 
 /**
  * Runs one program as argv (never through a shell), streams its output by line, and bounds its time.
@@ -29,6 +30,9 @@ public final class ProcessRunner {
     public static final int NOT_FOUND = 127;
     /** The longest line passed on whole (bytes); longer ones arrive in pieces of this size. */
     static final int MAX_LINE = 64 * 1024;
+
+    /** How long a killed step's programs get between SIGTERM and SIGKILL. */
+    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
 
@@ -237,17 +241,7 @@ public final class ProcessRunner {
 
     /** Kills the process and everything it started: mpirun leaves daemons otherwise. */
     private static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Exec.killTree(process, KILL_GRACE);
     }
 
     private static Thread follow(FileTail tail, String name) {

@@ -15,15 +15,26 @@ import java.util.Objects;
  * @param userKey      the node's user public key, one OpenSSH line ({@code ssh-ed25519 AAAA... comment})
  * @param hostKey      the node's host public key, one OpenSSH line
  * @param agentVersion the version of the agent that wrote it
+ * @param cpus         the CPUs the node may use (its container's limit), 0 when unknown
+ * @param machine      an opaque id of the machine (kernel) the node runs on: nodes with the same id share its cores
+ *                     (a local cluster's hosts); empty when unknown
  */
 public record NodeRecord(String jobId, int attempt, int index, String address, int sshPort, int slots,
-                         String hostname, String userKey, String hostKey, String agentVersion) {
+                         String hostname, String userKey, String hostKey, String agentVersion, int cpus,
+                         String machine) {
     public NodeRecord {
         Objects.requireNonNull(jobId, "jobId");
+        machine = machine == null ? "" : machine;
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(userKey, "userKey");
         Objects.requireNonNull(hostKey, "hostKey");
         Objects.requireNonNull(agentVersion, "agentVersion");
+    }
+
+    /** A record whose CPUs and machine are unknown (tests, simulations). */
+    public NodeRecord(String jobId, int attempt, int index, String address, int sshPort, int slots, String hostname,
+                      String userKey, String hostKey, String agentVersion) {
+        this(jobId, attempt, index, address, sshPort, slots, hostname, userKey, hostKey, agentVersion, 0, "");
     }
 }

@@ -27,6 +27,7 @@ public final class RecordCodec {
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern CERTIFICATE = Pattern.compile(
             "ssh-ed25519-cert-v01@openssh\\.com [A-Za-z0-9+/]{200,1400}={0,2}( [\\x21-\\x7e ]{0,200})?");
+    private static final Pattern MACHINE = Pattern.compile("[0-9a-f]{0,64}");
     private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}\\$?", Pattern.CASE_INSENSITIVE);
     private static final Pattern ED25519 = Pattern.compile("ssh-ed25519 [A-Za-z0-9+/]{60,100}={0,2}( [\\x21-\\x7e ]{0,200})?");
 
@@ -93,6 +94,10 @@ public final class RecordCodec {
         if (!validPort(record.sshPort()) || record.slots() < 1) {
             throw invalid(key, "has port " + record.sshPort() + " and slots " + record.slots()
                     + ": the port must be 1 to 65535 and slots at least 1");
+        }
+        if (record.cpus() < 0 || !MACHINE.matcher(record.machine()).matches()) {
+            throw invalid(key, "has cpus " + record.cpus() + " and machine '" + record.machine()
+                    + "': cpus must be 0 (unknown) or more, the machine up to 64 hex digits");
         }
         checkKey(key, "user key", record.userKey());
         checkKey(key, "host key", record.hostKey());

@@ -18,9 +18,12 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mpibatch.process.Exec;
+
 /** This node's own sshd, started from a generated configuration and stopped with the agent. */
 public final class SshdProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SshdProcess.class);
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
     private static final List<Path> SSHD_PATHS = List.of(Path.of("/usr/sbin/sshd"), Path.of("/usr/local/sbin/sshd"));
 
     private final Process process;
@@ -130,18 +133,10 @@ public final class SshdProcess implements AutoCloseable {
     }
 
     private static void check(Path sshd, Path configFile) {
-        try {
-            Process test = new ProcessBuilder(sshd.toString(), "-t", "-f", configFile.toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(test.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!test.waitFor(30, TimeUnit.SECONDS) || test.exitValue() != 0) {
-                throw new IllegalStateException("sshd rejects the generated configuration " + configFile + ": " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + sshd + " -t: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while checking the sshd configuration", e);
+        Exec.Result test = Exec.of(sshd.toString(), "-t", "-f", configFile.toString()).timeout(CHECK_TIMEOUT).run();
+        if (!test.succeeded()) {
+            throw new IllegalStateException("sshd rejects the generated configuration " + configFile + ": "
+                    + (test.stdout() + test.stderr()).strip());
         }
     }
 

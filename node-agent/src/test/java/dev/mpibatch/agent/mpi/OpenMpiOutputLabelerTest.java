@@ -64,6 +64,33 @@ class OpenMpiOutputLabelerTest {
         assertThat(out).containsExactly("[node 1] hi", "[node 1] ");
     }
 
+    /**
+     * mpirun's map (stdout) and a daemon's copy (stderr, the launcher's file) are followed concurrently; a daemon's
+     * "Data for node" line between mpirun's node line and its rank lines must not move those ranks (seen in CI:
+     * every line of rank 2 of 4 labelled with node 0).
+     */
+    @Test
+    void line_whenADaemonsMapInterleavesWithMpirunsOwn_labelsByMpirunsMap() {
+        Roster roster = new Roster("job", 1, List.of(node(0, "10.0.0.2", "a"), node(1, "10.0.0.3", "b"),
+                node(2, "10.0.0.4", "c")));
+        List<String> out = new ArrayList<>();
+        OpenMpiOutputLabeler labeler = new OpenMpiOutputLabeler(roster, (t, e) -> out.add(t));
+        labeler.line(" Data for node: a\tNum slots: 1", false);
+        labeler.line(" \tProcess OMPI jobid: [5,1] App: 0 Process rank: 0 Bound: N/A", false);
+        labeler.line(" Data for node: 10.0.0.3\tNum slots: 1", false);
+        labeler.line(" Data for node: a\tNum slots: 1", true);
+        labeler.line(" \tProcess OMPI jobid: [5,1] App: 0 Process rank: 1 Bound: N/A", false);
+        labeler.line(" Data for node: 10.0.0.4\tNum slots: 1", false);
+        labeler.line(" \tProcess OMPI jobid: [5,1] App: 0 Process rank: 0 Bound: N/A", true);
+        labeler.line(" \tProcess OMPI jobid: [5,1] App: 0 Process rank: 2 Bound: N/A", false);
+
+        labeler.line("[5,0]<stdout>:zero", false);
+        labeler.line("[5,1]<stdout>:one", false);
+        labeler.line("[5,2]<stdout>:two", false);
+
+        assertThat(out).containsExactly("[node 0] zero", "[node 1] one", "[node 2] two");
+    }
+
     @Test
     void line_whenRankWroteTextAndNewlineApart_dropsTheRepeatedTag() {
         Roster roster = new Roster("job", 1, List.of(node(0, "10.0.0.2", "a"), node(1, "10.0.0.3", "b")));
