@@ -65,7 +65,7 @@ class PythonDriverIT {
     }
 
     /** The ranks of the rank lines in {@code text}, each checked to be labelled with the node it ran on. */
-    private static List<String> ranksIn(String text) {
+    static List<String> ranksIn(String text) {
         Matcher m = RANK_LINE.matcher(text);
         List<String> ranks = new ArrayList<>();
         while (m.find()) {

@@ -2,14 +2,10 @@ package dev.mpibatch.agent.control;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -50,11 +46,8 @@ public final class ControlServer implements StepRequests, AutoCloseable {
     private static final Duration REQUEST_WAIT = Duration.ofSeconds(10);
     /** How long the end of an sh step waits for a step it asked for to stop. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
-    /** A Unix socket's path must fit sun_path (108 bytes, with its NUL). */
-    private static final int MAX_PATH_BYTES = 100;
 
-    private final Path socket;
-    private final Path ownDirectory;
+    private final ControlSocket socket;
     private final ServerSocketChannel server;
     private final String hostname;
     private final String workingDir;
@@ -79,10 +72,9 @@ public final class ControlServer implements StepRequests, AutoCloseable {
         }
     }
 
-    private ControlServer(Path socket, Path ownDirectory, ServerSocketChannel server, String hostname, String workingDir) {
+    private ControlServer(ControlSocket socket, String hostname, String workingDir) {
         this.socket = socket;
-        this.ownDirectory = ownDirectory;
-        this.server = server;
+        this.server = socket.channel();
         this.hostname = hostname;
         this.workingDir = workingDir;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "control-timer"));
@@ -91,29 +83,13 @@ public final class ControlServer implements StepRequests, AutoCloseable {
     }
 
     /**
-     * Listens on {@code stateDir/control.sock} (or in a private directory of the system's temporary directory when
-     * that path is too long for a socket).
+     * Listens on the control socket in {@code stateDir} (see {@link ControlSocket}).
      *
      * @param hostname   this node's hostname: requests from another are refused
      * @param workingDir the job's working directory, against which requested steps are validated
      */
     public static ControlServer start(Path stateDir, String hostname, String workingDir) {
-        Path socket = stateDir.resolve("control.sock");
-        Path ownDirectory = null;
-        try {
-            if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
-                ownDirectory = Files.createTempDirectory("mpi-batch-control-",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                socket = ownDirectory.resolve("control.sock");
-            }
-            Files.deleteIfExists(socket);
-            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socket));
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            return new ControlServer(socket, ownDirectory, server, hostname, workingDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the control socket " + socket + ": " + e.getMessage(), e);
-        }
+        return new ControlServer(ControlSocket.bind(stateDir), hostname, workingDir);
     }
 
     /**
@@ -140,13 +116,13 @@ public final class ControlServer implements StepRequests, AutoCloseable {
 
     /** Where the socket is. */
     public Path socket() {
-        return socket;
+        return socket.path();
     }
 
     @Override
     public synchronized Map<String, String> open(int number, Runner runner) {
         session = new Session(number, runner, new AtomicInteger());
-        return Map.of(AgentEnv.CONTROL, socket.toString());
+        return Map.of(AgentEnv.CONTROL, socket.path().toString());
     }
 
     @Override
@@ -170,19 +146,11 @@ public final class ControlServer implements StepRequests, AutoCloseable {
     @Override
     public void close() {
         end();
-        try {
-            server.close();
-        } catch (IOException e) {
-            LOG.debug("closing the control socket: {}", e.getMessage());
-        }
         timer.shutdownNow();
         try {
-            Files.deleteIfExists(socket);
-            if (ownDirectory != null) {
-                Files.deleteIfExists(ownDirectory);
-            }
-        } catch (IOException e) {
-            LOG.warn("cannot delete the control socket {}: {}", socket, e.getMessage());
+            socket.close();
+        } catch (UncheckedIOException e) {
+            LOG.warn("{}", e.getMessage());
         }
     }
 
@@ -193,7 +161,7 @@ public final class ControlServer implements StepRequests, AutoCloseable {
                 daemon(() -> serve(channel), "control-" + connections.incrementAndGet()).start();
             } catch (IOException e) {
                 if (server.isOpen()) {
-                    LOG.warn("control socket {}: {}", socket, e.getMessage());
+                    LOG.warn("control socket {}: {}", socket.path(), e.getMessage());
                 }
                 return;
             }
