@@ -70,25 +70,27 @@ class StepRefused(StepError):
     """The step never ran: it is invalid, or it cannot be asked for here (exit code 2; the message says why)."""
 
 
-def exec(program, args=(), program_args=(), check=True):  # noqa: A001 - the seed product's name, current.mpi.exec
+def exec(program, args=(), program_args=(), env=None, check=True):  # noqa: A001 - the seed's name, current.mpi.exec
     """``mpiexec --hostfile <cluster> <args> <program> <program_args>`` over the whole cluster, as an ``exec`` step.
 
     ``program`` is one path or name (not a command line: ``program="python3", program_args=["x.py"]``), ``args`` the
     launcher's options (e.g. ``["--map-by", "slot"]``), ``program_args`` the program's arguments; lists of text,
-    passed as they are, never through a shell. Returns the exit code (0, or the failure's with ``check=False``).
+    passed as they are, never through a shell. ``env``: the step's own variables over the job's (a dict of text), as
+    a job file step's ``env``; every rank on every node sees them. Returns the exit code (0, or the failure's with
+    ``check=False``).
     """
-    return _mpi("exec", program, args, program_args, check)
+    return _mpi("exec", program, args, program_args, env, check)
 
 
-def run(program, args=(), program_args=(), check=True):
+def run(program, args=(), program_args=(), env=None, check=True):
     """The same as :func:`exec` with ``mpirun``, as a ``run`` step."""
-    return _mpi("run", program, args, program_args, check)
+    return _mpi("run", program, args, program_args, env, check)
 
 
-def cc(args, check=True):
+def cc(args, env=None, check=True):
     """``mpicc <args>`` in the working directory of the main node, as a ``cc`` step, e.g.
-    ``cc(args=["-O2", "-o", "hello", "hello.c"])``."""
-    return step({"cc": _texts("args", args)}, check=check)
+    ``cc(args=["-O2", "-o", "hello", "hello.c"])``; ``env`` as for :func:`exec`."""
+    return step(_with_env({"cc": _texts("args", args)}, env), check=check)
 
 
 def broadcast(*paths, check=True):
@@ -103,11 +105,12 @@ def broadcast(*paths, check=True):
 broadcast_file = broadcast
 
 
-def sh(command, check=True):
-    """A shell command (``sh -c``) on the main node, as an ``sh`` step (it cannot ask for steps itself)."""
+def sh(command, env=None, check=True):
+    """A shell command (``sh -c``) on the main node, as an ``sh`` step (it cannot ask for steps itself); ``env`` as
+    for :func:`exec`."""
     if not isinstance(command, str):
         raise TypeError("sh: command must be text (one shell command line), not %s" % type(command).__name__)
-    return step({"sh": command}, check=check)
+    return step(_with_env({"sh": command}, env), check=check)
 
 
 def step(spec, check=True):
@@ -130,11 +133,19 @@ def step(spec, check=True):
     raise StepFailed(message, code, spec, label)
 
 
-def _mpi(kind, program, args, program_args, check):
+def _mpi(kind, program, args, program_args, env, check):
     if not isinstance(program, str):
         raise TypeError("%s: program must be text (a path or a name), not %s" % (kind, type(program).__name__))
-    return step({kind: {"args": _texts("args", args), "program": program,
-                        "programArgs": _texts("program_args", program_args)}}, check=check)
+    return step(_with_env({kind: {"args": _texts("args", args), "program": program,
+                                  "programArgs": _texts("program_args", program_args)}}, env), check=check)
+
+
+def _with_env(spec, env):
+    if env:
+        if not isinstance(env, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in env.items()):
+            raise TypeError("env must be a dict of names to text, e.g. {\"OMP_NUM_THREADS\": \"4\"}, not %r" % (env,))
+        spec["env"] = dict(env)
+    return spec
 
 
 def _texts(name, values):
@@ -194,23 +205,39 @@ def _ask(spec):
                 return answer
 
 
-_USAGE = """usage: mpi-batch-node exec|run [MPI-ARGS... --] PROGRAM [PROGRAM-ARGS...]
-       mpi-batch-node cc MPICC-ARGS...
+_USAGE = """usage: mpi-batch-node [--env NAME=VALUE]... exec|run [MPI-ARGS... --] PROGRAM [PROGRAM-ARGS...]
+       mpi-batch-node [--env NAME=VALUE]... cc MPICC-ARGS...
        mpi-batch-node broadcast PATH...
-       mpi-batch-node sh COMMAND
+       mpi-batch-node [--env NAME=VALUE]... sh COMMAND
        mpi-batch-node step JSON        one step as in a job file, e.g. '{"exec": {"program": "./hello"}}'
 
 Runs one step of the mpi-batch job this program belongs to, on the main node, as the job file's steps run
 (same output, log and timeout), and exits with its exit code: call it from a program of an sh step.
 MPI-ARGS (options of mpiexec or mpirun) start with '-' and end at '--'; without them, PROGRAM comes first.
+--env gives the step a variable of its own over the job's, as a job file step's env.
 Exit codes: the step's; 2 bad usage, or the step refused (the message says why); 4 the agent went away."""
 
 
 def _spec_from(argv):
     """The step that a command line asks for, or None when it is not a valid one."""
+    env = {}
+    while len(argv) >= 2 and argv[0] == "--env":
+        name, equals, value = argv[1].partition("=")
+        if not equals:
+            return None
+        env[name] = value
+        argv = argv[2:]
     if not argv:
         return None
-    kind, rest = argv[0], argv[1:]
+    spec = _step_from(argv[0], argv[1:])
+    if spec is not None and env:
+        if argv[0] == "step":
+            return None  # the JSON says its own env
+        spec["env"] = env
+    return spec
+
+
+def _step_from(kind, rest):
     if kind in ("exec", "run") and rest:
         args = []
         if rest[0].startswith("-"):

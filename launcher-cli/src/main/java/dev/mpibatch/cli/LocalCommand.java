@@ -3,7 +3,9 @@ package dev.mpibatch.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -123,6 +125,14 @@ final class LocalCommand implements Callable<Integer> {
             defaultValue = "" + ContainerImage.DEFAULT_SHM_MIB)
     int shmSize;
 
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "A variable for every step and every rank on "
+            + "every host, over the job file's env (repeatable; default: none).")
+    void env(Map<String, String> values) {
+        env = OptionChecks.env(commandSpec, values);
+    }
+
     @Option(names = "--never-start", paramLabel = "NODE", hidden = true, description = "Testing: a host whose agent never starts.")
     List<Integer> neverStart = List.of();
 
@@ -175,6 +185,7 @@ final class LocalCommand implements Callable<Integer> {
         if (containerImage != null) {
             options = options.withImage(containerImage);
         }
+        options = options.withJobEnv(env);
         return new LocalCluster(options).run();
     }
 

@@ -3,9 +3,11 @@ package dev.mpibatch.cli;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
 
 import dev.mpibatch.plan.DurationText;
+import dev.mpibatch.plan.JobEnvironment;
 import dev.mpibatch.plan.JobSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -68,6 +70,19 @@ final class OptionChecks {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), prefix + e.getMessage());
         }
+    }
+
+    /**
+     * {@code values} of {@code --env}, when every name and value follows the job's rules ({@link JobEnvironment}),
+     * the same as the job file's {@code env}.
+     */
+    static Map<String, String> env(CommandSpec spec, Map<String, String> values) {
+        values.forEach((name, value) -> {
+            JobEnvironment.nameProblem(name).or(() -> JobEnvironment.valueProblem(value)).ifPresent(problem -> {
+                throw new ParameterException(spec.commandLine(), "--env " + name + ": " + problem);
+            });
+        });
+        return values;
     }
 
     /** A usage error when two options that exclude each other were both given on the command line. */

@@ -82,8 +82,8 @@ final class SettingsMixin {
             + "default: none).")
     Map<String, String> tags = new LinkedHashMap<>();
 
-    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Environment variable for every node (repeatable; "
-            + "default: none).")
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "A variable for every step and every rank on "
+            + "every node, over the job file's env; the containers get it too (repeatable; default: none).")
     Map<String, String> environment = new LinkedHashMap<>();
 
     LauncherSettings settings() {

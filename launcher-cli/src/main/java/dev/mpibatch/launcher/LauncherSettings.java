@@ -24,7 +24,8 @@ import java.util.Optional;
  * @param attemptTimeout  the longest one attempt may run
  * @param shareIdentifier the fair-share identifier, for queues with a scheduling policy
  * @param tags            tags on the job and the job definition
- * @param environment     extra environment for every node
+ * @param environment     variables for every node: the job's {@code env} with these over it reaches every step and
+ *                        every rank, and the nodes' containers get them too
  * @param logGroup        the CloudWatch Logs group of the containers ({@value #DEFAULT_LOG_GROUP} is Batch's own)
  * @param region          the region the nodes are told (AWS_REGION); empty: the launcher's S3 client's region
  * @param sharedMemoryMiB the size of every node's {@code /dev/shm}; 0: half of {@code memoryMiB}
@@ -40,7 +41,7 @@ public record LauncherSettings(String queue, String image, String bucket, String
 
     public static final String DEFAULT_LOG_GROUP = "/aws/batch/job";
     /** Environment name prefixes the nodes get from Batch ({@code AWS_BATCH_}) or from mpi-batch itself. */
-    public static final java.util.List<String> RESERVED_ENVIRONMENT = java.util.List.of("AWS_BATCH_", "MPI_BATCH_");
+    public static final java.util.List<String> RESERVED_ENVIRONMENT = dev.mpibatch.plan.JobEnvironment.RESERVED_PREFIXES;
 
     public LauncherSettings {
         Objects.requireNonNull(queue, "queue");
@@ -61,14 +62,13 @@ public record LauncherSettings(String queue, String image, String bucket, String
         check(memoryMiB == 0 || memoryMiB >= 4, "--memory " + memoryMiB + ": memory per node must be at least 4 MiB");
         check(sharedMemoryMiB >= 0 && (memoryMiB == 0 || sharedMemoryMiB <= memoryMiB), "--shm-size "
                 + sharedMemoryMiB + ": /dev/shm must be between 1 MiB and the node's memory (" + memoryMiB + " MiB)");
-        for (String name : environment.keySet()) {
-            for (String reserved : RESERVED_ENVIRONMENT) {
-                check(!name.startsWith(reserved), "--env " + name + ": names starting with " + reserved
-                        + " are set by " + (reserved.startsWith("AWS") ? "AWS Batch" : "mpi-batch") + " on every node;"
-                        + " pick another name" + (reserved.startsWith("AWS") ? "" : " (the job file sets slotsPerNode,"
-                        + " workingDir and timeouts)"));
-            }
-        }
+        // The job file's env and --env follow one set of rules (JobEnvironment): the same names are refused.
+        environment.forEach((name, value) -> {
+            dev.mpibatch.plan.JobEnvironment.nameProblem(name).ifPresent(problem -> check(false, "--env " + name
+                    + ": " + problem));
+            dev.mpibatch.plan.JobEnvironment.valueProblem(value).ifPresent(problem -> check(false, "--env " + name
+                    + ": " + problem));
+        });
         for (String key : tags.keySet()) {
             check(!key.regionMatches(true, 0, "aws:", 0, 4), "--tag " + key + ": tag keys starting with 'aws:' "
                     + "are reserved by AWS; pick another key");

@@ -80,7 +80,13 @@ public final class MpiBatchLauncher implements AutoCloseable {
 
     /** What {@link #submit} would send, without calling AWS; throws for input that AWS would refuse. */
     public Submission plan(JobSpec spec, Path jobDir) {
-        return plan(spec, jobDir, Staging.forJob(settings.bucket(), settings.prefix(), spec, clock));
+        JobSpec job = forSettings(spec);
+        return plan(job, jobDir, Staging.forJob(settings.bucket(), settings.prefix(), job, clock));
+    }
+
+    /** The job as it runs with these settings: their environment over the job file's {@code env}. */
+    private JobSpec forSettings(JobSpec spec) {
+        return spec.withEnv(settings.environment());
     }
 
     private Submission plan(JobSpec spec, Path jobDir, Staging staging) {
@@ -113,7 +119,8 @@ public final class MpiBatchLauncher implements AutoCloseable {
      * @throws LauncherException        when AWS refuses, or when the job could never start (see {@link #check});
      *                                  nothing staged is left behind
      */
-    public JobHandle submit(JobSpec spec, Path jobDir) {
+    public JobHandle submit(JobSpec jobSpec, Path jobDir) {
+        JobSpec spec = forSettings(jobSpec);
         Staging staging = Staging.forJob(settings.bucket(), settings.prefix(), spec, clock);
         Submission submission = plan(spec, jobDir, staging);
         if (!submission.problems().isEmpty()) {

@@ -56,6 +56,7 @@ public final class LocalCluster {
         if (options.mpi().isPresent()) {
             spec = spec.withMpi(options.mpi().get());
         }
+        spec = spec.withEnv(options.jobEnv());
         JobSpecValidator.checkFiles(spec, options.jobFile().toAbsolutePath().getParent());
         boolean containers = options.image().isPresent();
         boolean namespaces = !containers && !options.loopback() && dev.mpibatch.agent.Users.isRoot();

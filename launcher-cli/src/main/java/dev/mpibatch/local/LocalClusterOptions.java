@@ -34,13 +34,15 @@ import dev.mpibatch.plan.MpiImplementation;
  * @param verbosity        how much to print: -1 errors and the job's output only, 0 also warnings, the progress line
  *                         and the summary, 1 also the agents' INFO lines, 2 their DEBUG lines
  * @param terminal         whether {@code err} is a terminal (the progress line is rewritten in place there)
+ * @param jobEnv           variables over the job file's {@code env} ({@code --env NAME=VALUE})
  */
 public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt slotsPerNode, String subnet,
                                   Optional<String> rendezvous, Optional<String> endpointUrl,
                                   Optional<Duration> formationTimeout, Optional<MpiImplementation> mpi, boolean keep, Path agentJar, boolean loopback,
                                   Set<Integer> neverStart, Map<String, String> environment,
                                   PrintStream out, PrintStream err, Optional<LinkRate> linkRate,
-                                  Optional<ContainerImage> image, int verbosity, boolean terminal) {
+                                  Optional<ContainerImage> image, int verbosity, boolean terminal,
+                                  Map<String, String> jobEnv) {
 
     /** The subnet value that lets a run pick the first free subnet from 10.213.0.0/24 up. */
     public static final String AUTO_SUBNET = "auto";
@@ -67,6 +69,7 @@ public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt s
         Objects.requireNonNull(err, "err");
         Objects.requireNonNull(linkRate, "linkRate");
         Objects.requireNonNull(image, "image");
+        jobEnv = Map.copyOf(jobEnv);
     }
 
     /** Options with links at full speed, the agents' INFO lines shown, and no terminal. */
@@ -76,32 +79,40 @@ public record LocalClusterOptions(Path jobFile, OptionalInt nodes, OptionalInt s
                                Path agentJar, boolean loopback, Set<Integer> neverStart,
                                Map<String, String> environment, PrintStream out, PrintStream err) {
         this(jobFile, nodes, slotsPerNode, subnet, rendezvous, endpointUrl, formationTimeout, mpi, keep, agentJar,
-                loopback, neverStart, environment, out, err, Optional.empty(), Optional.empty(), 1, false);
+                loopback, neverStart, environment, out, err, Optional.empty(), Optional.empty(), 1, false, Map.of());
     }
 
     /** These options with {@code cidr} as the subnet (the one a run chose). */
     public LocalClusterOptions withSubnet(String cidr) {
         return new LocalClusterOptions(jobFile, nodes, slotsPerNode, cidr, rendezvous, endpointUrl, formationTimeout,
-                mpi, keep, agentJar, loopback, neverStart, environment, out, err, linkRate, image, verbosity, terminal);
+                mpi, keep, agentJar, loopback, neverStart, environment, out, err, linkRate, image, verbosity,
+                terminal, jobEnv);
     }
 
     /** These options with every host's link capped at {@code rate}. */
     public LocalClusterOptions withLinkRate(LinkRate rate) {
         return new LocalClusterOptions(jobFile, nodes, slotsPerNode, subnet, rendezvous, endpointUrl, formationTimeout,
                 mpi, keep, agentJar, loopback, neverStart, environment, out, err, Optional.of(rate), image, verbosity,
-                terminal);
+                terminal, jobEnv);
     }
 
     /** These options with every host a container of {@code image}. */
     public LocalClusterOptions withImage(ContainerImage image) {
         return new LocalClusterOptions(jobFile, nodes, slotsPerNode, subnet, rendezvous, endpointUrl, formationTimeout,
                 mpi, keep, agentJar, loopback, neverStart, environment, out, err, linkRate, Optional.of(image), verbosity,
-                terminal);
+                terminal, jobEnv);
+    }
+
+    /** These options with {@code env} over the job file's {@code env}. */
+    public LocalClusterOptions withJobEnv(Map<String, String> env) {
+        return new LocalClusterOptions(jobFile, nodes, slotsPerNode, subnet, rendezvous, endpointUrl, formationTimeout,
+                mpi, keep, agentJar, loopback, neverStart, environment, out, err, linkRate, image, verbosity, terminal,
+                env);
     }
 
     /** These options printing at {@code level} (see {@link #verbosity}), to a terminal or not. */
     public LocalClusterOptions withConsole(int level, boolean isTerminal) {
         return new LocalClusterOptions(jobFile, nodes, slotsPerNode, subnet, rendezvous, endpointUrl, formationTimeout,
-                mpi, keep, agentJar, loopback, neverStart, environment, out, err, linkRate, image, level, isTerminal);
+                mpi, keep, agentJar, loopback, neverStart, environment, out, err, linkRate, image, level, isTerminal, jobEnv);
     }
 }

@@ -68,6 +68,14 @@ class CliFlagsTest {
                 usage("doctor --nodes 0 --queue q --bucket bucket-1 --region us-east-1", "--nodes 0: use 1 to 1000"),
                 usage("submit " + SUBMIT_OK, "Missing required parameter: 'JOBFILE'"),
                 // local
+                // --env follows the job file's env rules (JobEnvironment), on local as on submit
+                usage("local " + JOB + " --env 1X=a", "--env 1X: '1X' is not a variable name: use letters, digits and '_'"),
+                usage("local " + JOB + " --env MPI_BATCH_SLOTS=3",
+                        "--env MPI_BATCH_SLOTS: names starting with MPI_BATCH_ are set by mpi-batch on every node"),
+                usage("local " + JOB + " --env AWS_BATCH_JOB_ID=x",
+                        "--env AWS_BATCH_JOB_ID: names starting with AWS_BATCH_ are set by AWS Batch on every node"),
+                usage("local " + JOB + " --env novalue", "'--env' (NAME=VALUE) should be in KEY=VALUE format but was novalue"),
+                usage("submit " + JOB + " --env A-B=1 " + SUBMIT_OK + DEAD_END, "--env A-B: 'A-B' is not a variable name"),
                 usage("local " + JOB + " --nodes abc", "Invalid value for option '--nodes': 'abc' is not an int"),
                 usage("local " + JOB + " --nodes 0", "--nodes 0: use 1 to 1000"),
                 usage("local " + JOB + " --nodes 1001", "--nodes 1001: use 1 to 1000"),

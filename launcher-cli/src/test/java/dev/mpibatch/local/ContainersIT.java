@@ -85,7 +85,9 @@ class ContainersIT {
     @Test
     void mainNode_seesBatchsEnvironmentAnd64MiBShm_andAFailingStepsExitCodeIsTheRuns() throws Exception {
         Path job = LocalRun.writeJob(temp.resolve("job.yaml"), "env-check", 2, "steps:",
-                "  - sh: env | grep -E '^(AWS_BATCH_|LANG=)' | sort; df -k /dev/shm | tail -1; hostname; exit 7");
+                // The container's environment is the agent's (its entrypoint is PID 1): steps see only the job's.
+                "  - sh: tr '\\0' '\\n' </proc/1/environ | grep -E '^(AWS_BATCH_|LANG=)' | sort; "
+                        + "df -k /dev/shm | tail -1; hostname; exit 7");
 
         LocalRun run = LocalRun.run(PODMAN, "local", job.toString(), "--image", NodeImage.TAG);
 

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -26,6 +27,7 @@ import dev.mpibatch.agent.mpi.MpiDriver;
 import dev.mpibatch.agent.mpi.MpiDrivers;
 import dev.mpibatch.agent.mpi.OutputSink;
 import dev.mpibatch.agent.mpi.SharedCores;
+import dev.mpibatch.agent.mpi.StepEnvironment;
 import dev.mpibatch.agent.mpi.StepRunner;
 import dev.mpibatch.agent.net.AddressFinder;
 import dev.mpibatch.agent.net.ClusterAddress;
@@ -217,12 +219,17 @@ public final class NodeAgent {
                         Users.isRoot(), settings.sharedFileSystem());
                 files.writeHostfile(driver.hostfile(cluster));
                 LOG.info("MPI: {}", driver.description());
-                Map<String, String> env = new HashMap<>(baseEnvironment);
-                env.putAll(driver.environment(cluster));
-                yieldOnSharedCores(roster, driver, env);
+                // The job's values win over every MPI setting, the yield settings included (and the log shows them).
+                Map<String, String> mpiEnv = new HashMap<>(driver.environment(cluster));
+                mpiEnv.putAll(spec.env());
+                yieldOnSharedCores(roster, driver, mpiEnv);
+                StepEnvironment env = StepEnvironment.of(Users.withLogin(baseEnvironment), mpiEnv, spec.env());
+                LOG.info("environment of the steps: the job's {} plus {} of this node's ({})",
+                        LogText.escapeAll(List.copyOf(spec.env().keySet())), StepEnvironment.FROM_NODE.size(),
+                        String.join(", ", StepEnvironment.FROM_NODE));
                 Broadcaster broadcaster = settings.sharedFileSystem()
                         ? null : new Broadcaster(roster, keys.self().index(), keys.stateDir());
-                StepRunner steps = new StepRunner(workDir, keys.stateDir().resolve("output"), env, driver, cluster,
+                StepRunner steps = new StepRunner(workDir, keys.stateDir().resolve("output"), env.job(), driver, cluster,
                         broadcaster, spec.timeouts().step(), OutputSink.console());
                 int stepCode = ControlServer.runPlan(steps, spec, keys.stateDir(), keys.self().hostname());
                 exitCode = AgentExit.ofStep(stepCode);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -33,9 +34,16 @@ public final class JobSpecValidator {
      * @throws PlanException naming the first field that is wrong and how to fix it
      */
     public static JobSpec validate(JobSpec spec) {
-        if (spec.schemaVersion() != JobSpec.SCHEMA_VERSION) {
-            fail("schemaVersion", spec.schemaVersion() + " is not supported: this mpi-batch reads version "
-                    + JobSpec.SCHEMA_VERSION);
+        if (spec.schemaVersion() < JobSpec.FIRST_SCHEMA_VERSION || spec.schemaVersion() > JobSpec.SCHEMA_VERSION) {
+            fail("schemaVersion", spec.schemaVersion() + " is not supported: this mpi-batch reads versions "
+                    + JobSpec.FIRST_SCHEMA_VERSION + " to " + JobSpec.SCHEMA_VERSION
+                    + (spec.schemaVersion() > JobSpec.SCHEMA_VERSION ? " (a newer mpi-batch wrote it: upgrade this one, "
+                    + "or the node image)" : ""));
+        }
+        if (spec.requiredSchemaVersion() > spec.schemaVersion()) {
+            fail("schemaVersion", spec.schemaVersion() + " does not have env, which this job uses: it came with "
+                    + "version " + spec.requiredSchemaVersion() + "; write schemaVersion: "
+                    + spec.requiredSchemaVersion() + ", or leave schemaVersion out");
         }
         if (!NAME.matcher(spec.name()).matches()) {
             fail("name", "'" + spec.name() + "' is not a valid name: use letters, digits, '-' and '_' "
@@ -80,7 +88,9 @@ public final class JobSpecValidator {
         }
         for (int i = 0; i < spec.steps().size(); i++) {
             step("steps[" + i + "]", spec.steps().get(i), workingDir);
+            environment("steps[" + i + "].env", spec.steps().get(i).env());
         }
+        environment("env", spec.env());
         return spec;
     }
 
@@ -123,6 +133,7 @@ public final class JobSpecValidator {
      */
     public static void validateStep(String at, Step step, String workingDir) {
         step(at, step, Path.of(workingDir));
+        environment(at + ".env", step.env());
     }
 
     private static void step(String at, Step step, Path workingDir) {
@@ -158,6 +169,17 @@ public final class JobSpecValidator {
         } else if (step instanceof Step.Sh sh && sh.command().isBlank()) {
             fail(field, "the command is empty: give the shell command to run on the main node");
         }
+    }
+
+    private static void environment(String field, Map<String, String> env) {
+        if (env.size() > JobEnvironment.MAX_VARIABLES) {
+            fail(field, env.size() + " variables, more than " + JobEnvironment.MAX_VARIABLES
+                    + ": put settings in a file in 'files' instead");
+        }
+        env.forEach((name, value) -> {
+            JobEnvironment.nameProblem(name).ifPresent(problem -> fail(field + "." + name, problem));
+            JobEnvironment.valueProblem(value).ifPresent(problem -> fail(field + "." + name, problem));
+        });
     }
 
     private static void relativePath(String field, String path) {

@@ -1,6 +1,7 @@
 package dev.mpibatch.plan;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +18,10 @@ public final class PlanCodec {
     private PlanCodec() {
     }
 
-    /** Writes {@code spec} as JSON; {@code PlanParser.parse(toJson(s), ..)} equals {@code s}. */
+    /**
+     * Writes {@code spec} as JSON; {@code PlanParser.parse(toJson(s), ..)} equals {@code s}. The plan says its
+     * schema version, so an agent that cannot read it refuses it naming the versions it reads.
+     */
     public static String toJson(JobSpec spec) {
         ObjectNode root = JSON.createObjectNode();
         root.put("schemaVersion", spec.schemaVersion());
@@ -31,6 +35,9 @@ public final class PlanCodec {
         timeouts.put("step", DurationText.format(spec.timeouts().step()));
         timeouts.put("mainLease", DurationText.format(spec.timeouts().mainLease()));
         root.put("mpi", spec.mpi().fileName());
+        if (!spec.env().isEmpty()) {
+            variables(root.putObject("env"), spec.env());
+        }
         ArrayNode steps = root.putArray("steps");
         for (Step step : spec.steps()) {
             ObjectNode node = steps.addObject();
@@ -46,6 +53,9 @@ public final class PlanCodec {
                 body.put("program", mpi.program());
                 strings(body.putArray("programArgs"), mpi.programArgs());
             }
+            if (!step.env().isEmpty()) {
+                variables(node.putObject("env"), step.env());
+            }
         }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
@@ -56,5 +66,9 @@ public final class PlanCodec {
 
     private static void strings(ArrayNode array, List<String> values) {
         values.forEach(array::add);
+    }
+
+    private static void variables(ObjectNode object, Map<String, String> values) {
+        values.forEach(object::put);
     }
 }

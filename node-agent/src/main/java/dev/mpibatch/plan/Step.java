@@ -1,6 +1,7 @@
 package dev.mpibatch.plan;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,10 +15,21 @@ public sealed interface Step permits Step.Cc, Step.Broadcast, Step.Mpi, Step.Sh 
     /** The step's type as written in a job file: {@code cc}, {@code broadcast}, {@code exec}, {@code run}, {@code sh}. */
     String type();
 
+    /**
+     * Variables this step's program sees on top of the job's {@code env} (a step's value wins); empty for a
+     * {@link Broadcast}, which runs no program of the user's.
+     */
+    Map<String, String> env();
+
     /** {@code mpicc <args>} in the working directory of the main node. */
-    record Cc(List<String> args) implements Step {
+    record Cc(List<String> args, Map<String, String> env) implements Step {
         public Cc {
             args = List.copyOf(Objects.requireNonNull(args, "args"));
+            env = JobEnvironment.copy(env);
+        }
+
+        public Cc(List<String> args) {
+            this(args, Map.of());
         }
 
         @Override
@@ -26,7 +38,10 @@ public sealed interface Step permits Step.Cc, Step.Broadcast, Step.Mpi, Step.Sh 
         }
     }
 
-    /** Copies files from the main node to the same path on every other node. Paths relative to the working directory. */
+    /**
+     * Copies files from the main node to the same path on every other node. Paths relative to the working directory.
+     * It runs no program of the user's, so it takes no {@code env}.
+     */
     record Broadcast(List<String> paths) implements Step {
         public Broadcast {
             paths = List.copyOf(Objects.requireNonNull(paths, "paths"));
@@ -36,18 +51,29 @@ public sealed interface Step permits Step.Cc, Step.Broadcast, Step.Mpi, Step.Sh 
         public String type() {
             return "broadcast";
         }
+
+        @Override
+        public Map<String, String> env() {
+            return Map.of();
+        }
     }
 
     /**
      * {@code mpiexec} ({@link Launcher#EXEC}) or {@code mpirun} ({@link Launcher#RUN}) over the whole cluster:
      * {@code <launcher> --hostfile <cluster hostfile> <args> <program> <programArgs>}.
      */
-    record Mpi(Launcher launcher, List<String> args, String program, List<String> programArgs) implements Step {
+    record Mpi(Launcher launcher, List<String> args, String program, List<String> programArgs,
+               Map<String, String> env) implements Step {
         public Mpi {
             Objects.requireNonNull(launcher, "launcher");
             args = List.copyOf(Objects.requireNonNull(args, "args"));
             Objects.requireNonNull(program, "program");
             programArgs = List.copyOf(Objects.requireNonNull(programArgs, "programArgs"));
+            env = JobEnvironment.copy(env);
+        }
+
+        public Mpi(Launcher launcher, List<String> args, String program, List<String> programArgs) {
+            this(launcher, args, program, programArgs, Map.of());
         }
 
         @Override
@@ -57,9 +83,14 @@ public sealed interface Step permits Step.Cc, Step.Broadcast, Step.Mpi, Step.Sh 
     }
 
     /** A shell command ({@code sh -c}) on the main node, with the cluster's environment. */
-    record Sh(String command) implements Step {
+    record Sh(String command, Map<String, String> env) implements Step {
         public Sh {
             Objects.requireNonNull(command, "command");
+            env = JobEnvironment.copy(env);
+        }
+
+        public Sh(String command) {
+            this(command, Map.of());
         }
 
         @Override

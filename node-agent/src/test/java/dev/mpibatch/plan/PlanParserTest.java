@@ -195,8 +195,9 @@ class PlanParserTest {
 
     @Test
     void parse_whenSchemaVersionUnknown_failsNamingSupportedVersion() {
-        assertThatThrownBy(() -> parse("schemaVersion: 2\nname: t\nnodes: 2\nsteps:\n  - sh: x\n"))
-                .hasMessageContaining("schemaVersion: 2 is not supported: this mpi-batch reads version 1");
+        assertThatThrownBy(() -> parse("schemaVersion: 3\nname: t\nnodes: 2\nsteps:\n  - sh: x\n"))
+                .hasMessageContaining("line 1: schemaVersion: 3 is not supported: this mpi-batch reads versions 1 to 2 "
+                        + "(a newer mpi-batch wrote it: upgrade this one, or the node image)");
     }
 
     @Test

@@ -78,8 +78,12 @@ public final class MpichDriver implements MpiDriver {
         return command;
     }
 
+    /**
+     * Hydra passes its whole environment to every rank on every node by default ({@code -genvall}), and the agent
+     * starts it with exactly the step's environment, so {@code exported} needs no option of its own.
+     */
     @Override
-    public List<String> launch(Step.Mpi step, MpiCluster cluster) {
+    public List<String> launch(Step.Mpi step, MpiCluster cluster, Set<String> exported) {
         List<String> command = new ArrayList<>(List.of(step.launcher().command() + suffix,
                 "-f", cluster.files().hostfile().toString(),
                 "-launcher", "ssh", "-launcher-exec", cluster.files().ssh().toString()));

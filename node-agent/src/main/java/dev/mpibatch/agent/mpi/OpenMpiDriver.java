@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.mpibatch.agent.rendezvous.NodeRecord;
 import dev.mpibatch.plan.Step;
@@ -95,10 +96,18 @@ public final class OpenMpiDriver implements MpiDriver {
         return command;
     }
 
+    /**
+     * Ranks on other nodes start from their daemon's ssh session, which has none of mpirun's environment: each
+     * exported name goes with {@code -x NAME}, whose value mpirun takes from its own environment (never from the
+     * command line, where any user of the node could read it).
+     */
     @Override
-    public List<String> launch(Step.Mpi step, MpiCluster cluster) {
+    public List<String> launch(Step.Mpi step, MpiCluster cluster, Set<String> exported) {
         List<String> command = new ArrayList<>(List.of(step.launcher().command() + suffix,
                 "--hostfile", cluster.files().hostfile().toString()));
+        for (String name : exported) {
+            command.addAll(List.of("-x", name));
+        }
         if (labels(step)) {
             command.addAll(OpenMpiOutputLabeler.OPTIONS);
         }

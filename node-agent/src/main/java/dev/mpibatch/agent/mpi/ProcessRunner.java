@@ -45,7 +45,10 @@ public final class ProcessRunner {
     /** The running program's stdout and stderr followers; empty when none runs. */
     private volatile List<FileTail> tails = List.of();
 
-    /** @param spoolDir a private directory that holds the running program's output until it has been read */
+    /**
+     * @param spoolDir a private directory that holds the running program's output until it has been read
+     * @param env      the program's whole environment: nothing of this process's own is added
+     */
     public ProcessRunner(Path workDir, Path spoolDir, Map<String, String> env, OutputSink sink) {
         this.workDir = workDir;
         this.spoolDir = spoolDir;
@@ -88,6 +91,9 @@ public final class ProcessRunner {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(outFile.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(errFile.toFile()));
+        // Exactly the environment given: the JVM's own (the agent's, the caller's shell on a local cluster) would
+        // reach programs on the main node only, so a job would behave differently per node.
+        builder.environment().clear();
         builder.environment().putAll(env);
         builder.environment().put(ClusterFiles.LAUNCHER_OUTPUT, launcherFile.toString());
         Process process;

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mpibatch.agent.LogText;
-
 import dev.mpibatch.agent.ssh.Broadcaster;
+import dev.mpibatch.plan.JobEnvironment;
 import dev.mpibatch.plan.Step;
 
 /**
@@ -43,7 +43,8 @@ public final class StepRunner {
 
     /**
      * @param spoolDir    a private directory for the running program's output (see {@link ProcessRunner})
-     * @param env         the whole environment of the steps' programs (the agent's plus the cluster's)
+     * @param env         the environment of every step's program before the step's own {@code env} (see
+     *                    {@link StepEnvironment}); nothing else of the agent's environment reaches a program
      * @param broadcaster copies files to the other nodes; {@code null} when all nodes share one file system
      */
     public StepRunner(Path workDir, Path spoolDir, Map<String, String> env, MpiDriver driver, MpiCluster cluster,
@@ -131,14 +132,18 @@ public final class StepRunner {
             LOG.info("step {} broadcast: {}", label, LogText.escapeAll(broadcast.paths()));
             return broadcast(broadcast);
         }
-        List<String> command = command(step);
-        LOG.info("step {} {}: {}", label, step.type(), LogText.escapeAll(command));
-        OutputSink output = step instanceof Step.Mpi mpi ? driver.output(mpi, cluster, sink) : sink;
-        Map<String, String> stepEnv = env;
+        Map<String, String> stepEnv = JobEnvironment.merge(env, step.env());
         if (!extraEnv.isEmpty()) {
-            stepEnv = new HashMap<>(env);
+            stepEnv = new HashMap<>(stepEnv);
             stepEnv.putAll(extraEnv);
         }
+        List<String> command = command(step, stepEnv);
+        LOG.info("step {} {}: {}", label, step.type(), LogText.escapeAll(command));
+        if (!step.env().isEmpty()) {
+            // Names only: values may be secrets.
+            LOG.info("step {} env: {}", label, LogText.escapeAll(List.copyOf(step.env().keySet())));
+        }
+        OutputSink output = step instanceof Step.Mpi mpi ? driver.output(mpi, cluster, sink) : sink;
         ProcessRunner runner = new ProcessRunner(workDir, spoolDir, stepEnv, output);
         if (planStep) {
             current = runner;
@@ -152,13 +157,18 @@ public final class StepRunner {
         }
     }
 
-    /** The argv of a step that runs a program. */
+    /** The argv of a step that runs a program, with the job's environment. */
     List<String> command(Step step) {
+        return command(step, JobEnvironment.merge(env, step.env()));
+    }
+
+    /** The argv of a step that runs a program whose whole environment is {@code stepEnv}. */
+    private List<String> command(Step step, Map<String, String> stepEnv) {
         if (step instanceof Step.Cc cc) {
             return driver.compile(cc.args());
         }
         if (step instanceof Step.Mpi mpi) {
-            return driver.launch(mpi, cluster);
+            return driver.launch(mpi, cluster, StepEnvironment.exported(stepEnv));
         }
         if (step instanceof Step.Sh sh) {
             return List.of("sh", "-c", sh.command());

@@ -101,7 +101,8 @@ public record ClusterFiles(Path trustedUserCaKeys, Path knownHosts, Path sshConf
         writePrivate(hostfile, text);
     }
 
-    private static void makeExecutable(Path file) {
+    /** Makes {@code file} executable by its owner only (0700). */
+    public static void makeExecutable(Path file) {
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {

@@ -42,6 +42,8 @@ public final class SshdProcess implements AutoCloseable {
         Path sshd = SSHD_PATHS.stream().filter(Files::isExecutable).findFirst().orElseThrow(() ->
                 new IllegalStateException("sshd not found in /usr/sbin: install OpenSSH's server "
                         + "(Debian: apt-get install openssh-server)"));
+        ClusterFiles.writePrivate(SshdConfig.sessionScript(settings), SshdConfig.sessionScriptText());
+        ClusterFiles.makeExecutable(SshdConfig.sessionScript(settings));
         ClusterFiles.writePrivate(configFile, SshdConfig.render(settings));
         if (settings.root()) {
             privilegeSeparationDirectory();

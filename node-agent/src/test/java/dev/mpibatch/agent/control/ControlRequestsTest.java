@@ -87,7 +87,7 @@ class ControlRequestsTest {
                 "{\"exit\":0,\"step\":\"3.1\"}");
         assertThat(ask(request(HOST, "{\"sh\": \"fail\"}"))).containsExactly("{\"started\":\"3.2\"}",
                 "{\"exit\":7,\"step\":\"3.2\"}");
-        assertThat(ran).containsExactly("3.1 Sh[command=echo one]", "3.2 Sh[command=fail]");
+        assertThat(ran).containsExactly("3.1 Sh[command=echo one, env={}]", "3.2 Sh[command=fail, env={}]");
     }
 
     @Test

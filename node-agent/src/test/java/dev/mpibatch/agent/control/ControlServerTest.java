@@ -117,7 +117,7 @@ class ControlServerTest {
                 "out: refused 2 None | step.cc: the list is empty: give mpicc arguments, e.g. [-o, hello, hello.c]");
         assertThat(lines().stream().filter(line -> line.equals("out: exit 2"))).hasSize(3);
         // Without '--' the options cannot be told from the program: a usage error before anything is sent.
-        assertThat(lines()).contains("err: usage: mpi-batch-node exec|run [MPI-ARGS... --] PROGRAM [PROGRAM-ARGS...]");
+        assertThat(lines()).contains("err: usage: mpi-batch-node [--env NAME=VALUE]... exec|run [MPI-ARGS... --] PROGRAM [PROGRAM-ARGS...]");
         assertThat(log).contains("refused a step asked for with mpi-batch-node (exit 2): step.exec.program: '-x'")
                 .doesNotContain("step 1.1");
     }
@@ -172,6 +172,18 @@ class ControlServerTest {
         plan(Duration.ofMinutes(1), "mpi-batch-node sh 'mpi-batch-node sh \"echo nested\"; echo \"nested: $?\"'");
 
         assertThat(lines()).contains("out: nested: 2").doesNotContain("out: nested");
+    }
+
+    @Test
+    void stepAskedFor_withItsOwnEnv_seesIt_andAReservedNameIsRefusedNamingTheField() {
+        plan(Duration.ofMinutes(1),
+                "python3 -c \"import mpi_batch; mpi_batch.sh('echo \\$GREETING', env={'GREETING': 'hi from env'})\"",
+                "mpi-batch-node --env COLOR=blue sh 'echo \"color $COLOR\"'",
+                "mpi-batch-node --env MPI_BATCH_X=1 sh 'echo never'; echo \"reserved: $?\"");
+
+        assertThat(lines()).contains("out: hi from env", "out: color blue", "out: reserved: 2")
+                .anyMatch(line -> line.startsWith("err: mpi-batch-node: step.env.MPI_BATCH_X: "))
+                .doesNotContain("out: never");
     }
 
     @Test

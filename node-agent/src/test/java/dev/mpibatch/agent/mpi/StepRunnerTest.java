@@ -24,7 +24,8 @@ class StepRunnerTest {
     private final List<String> lines = new ArrayList<>();
 
     private StepRunner runner(Duration timeout) {
-        Map<String, String> env = new HashMap<>(System.getenv());
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", System.getenv("PATH"));
         env.put("GREETING", "hello from the cluster");
         MpiCluster cluster = new MpiCluster(new Roster("job", 1, List.of()), ClusterFiles.in(dir), "10.0.0.0/24", "eth0",
                 false, false);
@@ -124,6 +125,7 @@ class StepRunnerTest {
 
         assertThat(command.get(0)).isEqualTo("mpiexec.openmpi");
         assertThat(command.subList(1, command.size())).containsExactly("--hostfile", dir.resolve("hostfile").toString(),
+                "-x", "GREETING", "-x", "MPI_BATCH_LAUNCHER_OUTPUT", "-x", "PATH",
                 "--display-map", "--tag-output", "--map-by", "node", "./a", "$(id)", "a b");
         assertThat(runner.command(new Step.Mpi(Step.Launcher.RUN, List.of("--tag-output"), "./a", List.of())))
                 .containsOnlyOnce("--tag-output").doesNotContain("--display-map");
