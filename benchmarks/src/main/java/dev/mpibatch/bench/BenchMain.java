@@ -67,13 +67,16 @@ public final class BenchMain {
         for (Benchmark benchmark : chosen) {
             Path work = Files.createTempDirectory("mpi-batch-bench-" + benchmark.name() + "-");
             long start = System.nanoTime();
+            String loadBefore = MachineInfo.loadAverage();
             System.err.println("bench: running " + benchmark.name() + (quick ? " (quick)" : "") + " ...");
             try {
                 BenchResult result = benchmark.run(new BenchOptions(quick, runs, work, repoRoot));
                 double seconds = (System.nanoTime() - start) / 1e9;
                 String command = "bin/bench " + benchmark.name() + (quick ? " --quick" : "")
                         + (runs != 5 ? " --runs " + runs : "");
-                files.save(new ResultFiles.Saved(result, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), machine, command, seconds, quick));
+                String loaded = machine + "; load average (1 min) " + loadBefore + " at the start, "
+                        + MachineInfo.loadAverage() + " at the end (other helpers' builds and tests share the machine)";
+                files.save(new ResultFiles.Saved(result, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), loaded, command, seconds, quick));
                 result.tables().forEach(t -> System.out.println(ReportWriter.markdown(t)));
                 result.targets().forEach(t -> System.out.println((t.met() ? "met     " : "NOT MET ") + t.name()
                         + ": " + t.goal() + ", measured " + t.measured()));

@@ -10,7 +10,7 @@ public final class Benchmarks {
     }
 
     public static List<Benchmark> all() {
-        return List.of(new FormationBenchmark(), new BroadcastBenchmark(), new LaunchBenchmark(),
+        return List.of(new FormationBenchmark(), new BroadcastBenchmark(), new SharedCoresBenchmark(), new LaunchBenchmark(),
                 new FootprintBenchmark(), new CliBenchmark());
     }
 

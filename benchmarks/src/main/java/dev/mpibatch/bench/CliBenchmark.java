@@ -40,14 +40,29 @@ public final class CliBenchmark implements Benchmark {
                     "-XX:+UseSerialGC", "-Xshare:auto", "-jar", root.resolve("launcher-cli/target/mpi-batch.jar").toString(),
                     "submit", "examples/c-hello/job.yaml", "--image", "mpi-batch:latest", "--endpoint-url", endpoint));
             Map<String, List<Double>> times = new LinkedHashMap<>();
-            commands.keySet().forEach(k -> times.put(k, new ArrayList<>()));
+            Map<String, List<Double>> rssMib = new LinkedHashMap<>();
+            Map<String, List<Double>> cpuMillis = new LinkedHashMap<>();
+            commands.keySet().forEach(k -> {
+                times.put(k, new ArrayList<>());
+                rssMib.put(k, new ArrayList<>());
+                cpuMillis.put(k, new ArrayList<>());
+            });
+            Path usage = options.workDir().resolve("usage.txt");
             for (int i = 0; i < runs; i++) {
                 for (var command : commands.entrySet()) {
-                    Proc proc = Proc.run(command.getValue(), env, root, Moto.timeout()).checked(command.getKey());
+                    // GNU time reports the kernel's accounting of the process it waited for (bin/mpi-batch execs java).
+                    List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M %U %S", "-o",
+                            usage.toString()));
+                    timed.addAll(command.getValue());
+                    Proc proc = Proc.run(timed, env, root, Moto.timeout()).checked(command.getKey());
                     times.get(command.getKey()).add(proc.millis());
+                    String[] figures = Files.readString(usage).strip().split("\\s+");
+                    rssMib.get(command.getKey()).add(Double.parseDouble(figures[0]) / 1024);
+                    cpuMillis.get(command.getKey()).add(
+                            (Double.parseDouble(figures[1]) + Double.parseDouble(figures[2])) * 1000);
                 }
             }
-            return report(times, runs);
+            return report(times, rssMib, cpuMillis, runs);
         }
     }
 
@@ -80,13 +95,19 @@ public final class CliBenchmark implements Benchmark {
         return Proc.run(command, env, root, Moto.timeout()).checked("aws " + args[0] + " " + args[1]).output().strip();
     }
 
-    private static BenchResult report(Map<String, List<Double>> times, int runs) {
-        Table table = Table.of(List.of("command", "median ms", "min ms", "max ms", "vs aws batch submit-job"));
+    private static BenchResult report(Map<String, List<Double>> times, Map<String, List<Double>> rssMib,
+                                      Map<String, List<Double>> cpuMillis, int runs) {
+        Table table = Table.of(List.of("command", "median ms", "min ms", "max ms", "vs aws batch submit-job",
+                "CPU ms (user+sys, median)", "CPU vs aws", "peak RSS MiB (median)"));
         double aws = Stats.median(times.get("aws batch submit-job"));
+        double awsCpu = Stats.median(cpuMillis.get("aws batch submit-job"));
         for (var entry : times.entrySet()) {
             double median = Stats.median(entry.getValue());
+            double cpu = Stats.median(cpuMillis.get(entry.getKey()));
             table = table.row(entry.getKey(), Stats.fixed(median, 0), Stats.fixed(Stats.min(entry.getValue()), 0),
-                    Stats.fixed(Stats.max(entry.getValue()), 0), Stats.fixed(Stats.ratio(median, aws), 2) + "x");
+                    Stats.fixed(Stats.max(entry.getValue()), 0), Stats.fixed(Stats.ratio(median, aws), 2) + "x",
+                    Stats.fixed(cpu, 0), Stats.fixed(Stats.ratio(cpu, awsCpu), 2) + "x",
+                    Stats.fixed(Stats.median(rssMib.get(entry.getKey())), 1));
         }
         double submit = Stats.median(times.get("mpi-batch submit"));
         double noCds = Stats.median(times.get("mpi-batch submit, no CDS archive"));
@@ -97,7 +118,8 @@ public final class CliBenchmark implements Benchmark {
                         examples/c-hello/job.yaml` (no --wait: checks the queue, reuses the registered job definition,
                         uploads the plan and hello.c, submits), `aws batch submit-job` with the same queue and job definition
                         (one request), `bin/mpi-batch --version`, and the same submit with plain `java -jar` and no
-                        class-data-sharing archive. %d rounds; wall time of the whole process, medians.
+                        class-data-sharing archive. %d rounds; wall time of the whole process, medians; CPU time and
+                        peak resident memory of each process as the kernel accounts them (GNU time's %%U, %%S, %%M).
                         mpi-batch makes four to five requests where the AWS CLI makes one.""".formatted(runs))
                 .table(table)
                 .target("mpi-batch submit vs aws batch submit-job (median wall time)", "<= 1.00x",
@@ -105,7 +127,12 @@ public final class CliBenchmark implements Benchmark {
                                 + Stats.fixed(aws, 0) + " ms)", submit <= aws)
                 .note("The class-data-sharing archive (recorded once per build by `bin/mpi-batch`) makes submit "
                         + Stats.fixed(Stats.ratio(noCds, submit), 2) + "x faster than the same jar without it.")
+                .target("mpi-batch submit's peak memory", "reported",
+                        Stats.fixed(Stats.median(rssMib.get("mpi-batch submit")), 1) + " MiB (aws: "
+                                + Stats.fixed(Stats.median(rssMib.get("aws batch submit-job")), 1) + " MiB)", true)
                 .data("millis", times)
+                .data("peakRssMib", rssMib)
+                .data("cpuMillis", cpuMillis)
                 .data("rounds", runs)
                 .build();
     }

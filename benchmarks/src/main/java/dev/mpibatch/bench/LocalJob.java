@@ -53,8 +53,14 @@ final class LocalJob {
 
     /** Writes a job file staging {@code files} (next to it) to every host; {@code steps} are YAML list items. */
     static Path write(Path dir, String name, int nodes, List<String> files, List<String> steps) throws Exception {
-        StringBuilder text = new StringBuilder("name: " + name + "\nnodes: " + nodes + "\nslotsPerNode: 1\n"
-                + "timeouts: {step: 30m}\n");
+        return write(dir, name, nodes, 1, "auto", files, steps);
+    }
+
+    /** The same with {@code slots} per host and the job's {@code mpi} (auto, openmpi, mpich). */
+    static Path write(Path dir, String name, int nodes, int slots, String mpi, List<String> files, List<String> steps)
+            throws Exception {
+        StringBuilder text = new StringBuilder("name: " + name + "\nnodes: " + nodes + "\nslotsPerNode: " + slots
+                + "\nmpi: " + mpi + "\ntimeouts: {step: 30m}\n");
         if (!files.isEmpty()) {
             text.append("files: [").append(String.join(", ", files)).append("]\n");
         }

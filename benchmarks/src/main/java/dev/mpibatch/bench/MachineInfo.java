@@ -26,6 +26,12 @@ public record MachineInfo(String cpu, int cores, long memoryGb, String kernel, S
         return cpu + ", " + cores + " cores, " + memoryGb + " GiB, Linux " + kernel + ", " + java;
     }
 
+    /** The 1-minute load average now: how busy the shared machine was while a benchmark ran. */
+    public static String loadAverage() {
+        String line = firstLine(Path.of("/proc/loadavg"));
+        return line.equals("unknown") ? line : line.split("\\s+")[0];
+    }
+
     private static long memoryKb() {
         String total = field(Path.of("/proc/meminfo"), "MemTotal");
         try {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The broadcast benchmark's baselines, run on the main node by the job's sh steps, in the job's working directory
 # (the same path on every host). Host keys are verified: the cluster's own ssh_config, as mpirun uses it.
-# Prints "BENCH <what> <MiB> <milliseconds>" and "BENCH verified <file> <hosts>".
+# Sizes are in KiB. Prints "BENCH <what> <KiB> <milliseconds>" and "BENCH verified <file> <hosts>".
 set -eu
 CFG="$MPI_BATCH_SSH_CONFIG"
 # The same cipher as the mpi-batch relay, so the comparison is between methods, not ciphers.
@@ -11,7 +11,8 @@ FIRST=$(echo "$HOSTS" | head -n 1)
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 remote() { ssh -F "$CFG" -p 2222 "$@"; }
-copy() { scp -q -F "$CFG" -P 2222 -c "$CIPHER" "$1" "$2:$PWD/$3"; }
+# scp as a user types it: its own connection (ControlPath=none: not over the agent's shared connections).
+copy() { scp -q -F "$CFG" -o ControlPath=none -P 2222 -c "$CIPHER" "$1" "$2:$PWD/$3"; }
 
 # check NAME SOURCE HOST...: every host's copy NAME has SOURCE's SHA-256 (computed there); then it is removed.
 check() {
@@ -31,7 +32,7 @@ check() {
 size=$2
 case $1 in
     make)
-        head -c $((size * 1048576)) /dev/urandom >"f$size.bin" ;;
+        head -c $((size * 1024)) /dev/urandom >"f$size.bin" ;;
     single)
         t0=$(ms); copy "f$size.bin" "$FIRST" "single$size.bin"; t1=$(ms)
         echo "BENCH single $size $((t1 - t0))"

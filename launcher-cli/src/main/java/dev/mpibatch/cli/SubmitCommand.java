@@ -85,6 +85,10 @@ final class SubmitCommand implements Callable<Integer> {
         AwsClients clients = parent.aws();
         // The nodes are told the region the launcher uses (AWS_REGION): the bucket's region as far as it knows.
         var builder = settings.settings().toBuilder().region(clients.resolvedRegion().id());
+        // --endpoint-url (an emulator) is where the nodes must reach S3 too.
+        if (parent.endpointUrl != null) {
+            builder.s3Endpoint(parent.endpointUrl);
+        }
         if (explainAfter != null) {
             builder.explainRunnableAfter(explainAfter);
         }

@@ -31,13 +31,15 @@ import java.util.Optional;
  * @param sharedMemoryMiB the size of every node's {@code /dev/shm}; 0: half of {@code memoryMiB}
  * @param useInstanceRole submit without a job role: the instance role must then reach the bucket
  * @param explainRunnableAfter how long a followed job may stay RUNNABLE before the launcher looks for the reason
+ * @param s3Endpoint      the S3 endpoint every node is told ({@code MPI_BATCH_S3_ENDPOINT}) when S3 is not AWS's own
+ *                        (an emulator, with {@code --endpoint-url}); empty: AWS's regional endpoint
  */
 public record LauncherSettings(String queue, String image, String bucket, String prefix, Optional<String> jobRoleArn,
                                int vcpus, int memoryMiB, int gpus, boolean efa, Optional<String> instanceType,
                                int retryAttempts, Optional<Duration> attemptTimeout, Optional<String> shareIdentifier,
                                Map<String, String> tags, Map<String, String> environment, String logGroup,
                                Optional<String> region, int sharedMemoryMiB, boolean useInstanceRole,
-                               Duration explainRunnableAfter) {
+                               Duration explainRunnableAfter, Optional<String> s3Endpoint) {
 
     public static final String DEFAULT_LOG_GROUP = "/aws/batch/job";
     /** Environment name prefixes the nodes get from Batch ({@code AWS_BATCH_}) or from mpi-batch itself. */
@@ -58,6 +60,7 @@ public record LauncherSettings(String queue, String image, String bucket, String
         check("bucket", bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "bucket '" + bucket + "' is not a valid S3 bucket "
                 + "name: pass --bucket (or set MPI_BATCH_BUCKET)");
         Objects.requireNonNull(explainRunnableAfter, "explainRunnableAfter");
+        Objects.requireNonNull(s3Endpoint, "s3Endpoint");
         check(vcpus >= 0, "--vcpus " + vcpus + ": vCPUs per node must be at least 1");
         check(memoryMiB == 0 || memoryMiB >= 4, "--memory " + memoryMiB + ": memory per node must be at least 4 MiB");
         check(sharedMemoryMiB >= 0 && (memoryMiB == 0 || sharedMemoryMiB <= memoryMiB), "--shm-size "
@@ -123,6 +126,7 @@ public record LauncherSettings(String queue, String image, String bucket, String
         b.tags = tags;
         b.environment = environment;
         b.logGroup = logGroup;
+        b.s3Endpoint = s3Endpoint.orElse(null);
         return b;
     }
 
@@ -152,6 +156,7 @@ public record LauncherSettings(String queue, String image, String bucket, String
         private Map<String, String> tags = Map.of();
         private Map<String, String> environment = Map.of();
         private String logGroup = DEFAULT_LOG_GROUP;
+        private String s3Endpoint;
 
         public Builder queue(String value) { queue = value; return this; }
         public Builder image(String value) { image = value; return this; }
@@ -175,6 +180,8 @@ public record LauncherSettings(String queue, String image, String bucket, String
         public Builder region(String value) { region = value; return this; }
         public Builder useInstanceRole(boolean value) { useInstanceRole = value; return this; }
         public Builder explainRunnableAfter(Duration value) { explainRunnableAfter = value; return this; }
+        /** The S3 endpoint the nodes use, when not AWS's (an emulator); {@code null} for AWS's. */
+        public Builder s3Endpoint(String value) { s3Endpoint = value; return this; }
 
         public LauncherSettings build() {
             if (vcpus != null && vcpus < 1) {
@@ -190,7 +197,7 @@ public record LauncherSettings(String queue, String image, String bucket, String
                     Optional.ofNullable(jobRoleArn), v, m, gpus, efa, Optional.ofNullable(instanceType),
                     retryAttempts, Optional.ofNullable(attemptTimeout), Optional.ofNullable(shareIdentifier), tags,
                     environment, logGroup, Optional.ofNullable(region), sharedMemoryMiB == null ? 0 : sharedMemoryMiB,
-                    useInstanceRole, explainRunnableAfter);
+                    useInstanceRole, explainRunnableAfter, Optional.ofNullable(s3Endpoint));
         }
     }
 }

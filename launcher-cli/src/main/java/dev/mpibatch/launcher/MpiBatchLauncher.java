@@ -152,7 +152,11 @@ public final class MpiBatchLauncher implements AutoCloseable {
         }
         try {
             String jobId = batch.submitJob(submission.submit().toBuilder().jobDefinition(definitionArn).build()).jobId();
-            return follow(jobId, () -> check(spec.nodes()));
+            BatchJobHandle handle = follow(jobId, () -> check(spec.nodes()));
+            // A followed job's staged plan and files go once it has ended (no attempt can need them any more); an
+            // unfollowed one's are expired by the bucket's lifecycle rule.
+            handle.onEnd(() -> deleteStaged(staging, spec));
+            return handle;
         } catch (SdkException e) {
             deleteStaged(staging, spec);
             throw new LauncherException("cannot submit to job queue " + settings.queue() + ": " + e.getMessage(), e);
@@ -172,7 +176,7 @@ public final class MpiBatchLauncher implements AutoCloseable {
         return follow(jobId, () -> check(nodes));
     }
 
-    private JobHandle follow(String jobId, java.util.function.Supplier<List<String>> explain) {
+    private BatchJobHandle follow(String jobId, java.util.function.Supplier<List<String>> explain) {
         return new BatchJobHandle(batch, logs, jobId, settings.logGroup(), sleeper, pollInterval, clock,
                 settings.explainRunnableAfter(), () -> {
                     try {

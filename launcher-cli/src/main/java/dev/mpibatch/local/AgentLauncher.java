@@ -146,6 +146,11 @@ final class AgentLauncher implements NodeStarter {
         if (jvmOptions != null && !jvmOptions.isBlank()) {
             env.put("MPI_BATCH_AGENT_JVM_OPTS", jvmOptions);
         }
+        // A tuning knob the broadcast benchmark turns: passed on as the user set it.
+        String treeMax = options.environment().get(AgentEnv.BROADCAST_TREE_MAX);
+        if (treeMax != null && !treeMax.isBlank()) {
+            env.put(AgentEnv.BROADCAST_TREE_MAX, treeMax);
+        }
         env.put(AgentEnv.PLAN, planFile.toString());
         env.put(AgentEnv.RENDEZVOUS, rendezvous);
         options.endpointUrl().ifPresent(url -> env.put(AgentEnv.S3_ENDPOINT, endpointSeenFromHosts(url)));

@@ -59,6 +59,31 @@ final class AwsModel {
         return candidates.stream().filter(p -> serviceFile(p, "batch").isPresent()).findFirst().map(AwsModel::new);
     }
 
+    /**
+     * Asserts that every request in {@code sent} that this model covers is valid, and that the operations
+     * {@code expected} were among them (so that a check that saw nothing does not pass). Skips (fails in CI) when
+     * botocore's models are not on the machine.
+     */
+    static void assertAllValid(List<SdkRequest> sent, String... expected) {
+        AwsModel model = find().orElse(null);
+        dev.mpibatch.testing.Requirements.require(model != null, "botocore's service models (Debian: apt-get install "
+                + "awscli, which bin/test installs; or python3 -m pip install botocore)");
+        Map<String, List<String>> violations = new java.util.LinkedHashMap<>();
+        java.util.TreeSet<String> operations = new java.util.TreeSet<>();
+        for (SdkRequest request : sent) {
+            if (covers(request)) {
+                operations.add(operation(request));
+                List<String> found = model.violations(request);
+                if (!found.isEmpty()) {
+                    violations.put(operation(request) + " " + request, found);
+                }
+            }
+        }
+        System.out.println("checked " + sent.size() + " requests against " + model.data() + ": " + operations);
+        org.assertj.core.api.Assertions.assertThat(operations).as("what the commands sent").contains(expected);
+        org.assertj.core.api.Assertions.assertThat(violations).as("requests AWS would refuse").isEmpty();
+    }
+
     /** Where the models were found (for messages). */
     Path data() {
         return data;

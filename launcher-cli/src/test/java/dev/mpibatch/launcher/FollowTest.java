@@ -62,7 +62,7 @@ class FollowTest {
             default -> throw new UnsupportedOperationException(method);
         });
         Map<String, List<OutputLogEvent>> streams = Map.of(
-                "stream-0", List.of(event(10, "main up"), event(40, "rank 0 done")),
+                "stream-0", List.of(event(10, "main up"), event(35, "[node 2] hello from rank 5"), event(40, "rank 0 done")),
                 "stream-1", List.of(event(20, "worker 1 ready")),
                 "stream-2", List.of(event(30, "worker 2 ready")));
         java.util.Set<String> read = new java.util.HashSet<>();
@@ -98,6 +98,8 @@ class FollowTest {
         assertThat(result.exitCode()).hasValue(0);
         assertThat(heard).containsSubsequence("nodes 0/3", "[node 0] main up", "[node 1] worker 1 ready",
                 "[node 2] worker 2 ready", "[node 0] rank 0 done");
+        // A rank's line in the main node's log, labelled by the agent with the node it ran on, is that node's line.
+        assertThat(heard).contains("[node 2] hello from rank 5").noneMatch(h -> h.startsWith("[node 0] [node"));
         assertThat(heard).containsSubsequence("state RUNNABLE", "nodes 3/3", "state RUNNING", "state SUCCEEDED");
         assertThat(heard.stream().filter(h -> h.startsWith("state SUCCEEDED"))).hasSize(1);
         assertThat(handle.state()).isEqualTo(JobState.SUCCEEDED);

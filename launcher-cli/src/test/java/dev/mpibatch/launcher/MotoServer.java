@@ -90,10 +90,15 @@ final class MotoServer implements AutoCloseable {
     }
 
     private void createQueueAndBucket() {
-        try (IamClient iam = IamClient.builder().region(Region.AWS_GLOBAL).endpointOverride(URI.create(endpoint()))
+        createQueueAndBucket(clients(), endpoint());
+    }
+
+    /** The service role, compute environment {@code mpi-ce}, queue {@link #QUEUE} and bucket {@link #BUCKET}, at {@code endpoint}. */
+    static void createQueueAndBucket(AwsClients clients, String endpoint) {
+        try (IamClient iam = IamClient.builder().region(Region.AWS_GLOBAL).endpointOverride(URI.create(endpoint))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-             BatchClient batch = clients().batch(); var s3 = clients().s3()) {
+             BatchClient batch = clients.batch(); var s3 = clients.s3()) {
             String role = iam.createRole(b -> b.roleName("batch-service").assumeRolePolicyDocument("{}")).role().arn();
             batch.createComputeEnvironment(b -> b.computeEnvironmentName("mpi-ce").type(CEType.UNMANAGED)
                     .state(software.amazon.awssdk.services.batch.model.CEState.ENABLED).serviceRole(role));

@@ -88,6 +88,26 @@ class SubmitBadInputTest {
         assertThat(RecordingInterceptor.requests()).isEmpty();
     }
 
+    /**
+     * With --endpoint-url (an emulator) the nodes are told it as their S3 endpoint, so that they read the plan and
+     * rendezvous where the launcher wrote them; without it they use AWS's S3 and are told nothing.
+     */
+    @Test
+    void endpointUrl_isTheNodesS3Endpoint() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var withEndpoint = mapper.readTree(submit(MotoServer.cHello(), "--dry-run").out());
+        var env = withEndpoint.path("submitJob").path("nodeOverrides").path("nodePropertyOverrides").path(0)
+                .path("containerOverrides").path("environment").toString();
+        assertThat(env).contains("{\"name\":\"MPI_BATCH_S3_ENDPOINT\",\"value\":\"" + AWS.get(AWS.indexOf("--endpoint-url") + 1)
+                + "\"}");
+
+        Cli plain = Cli.run(ENV, List.of("--queue", "q", "--bucket", "bucket-1", "--image", "img:1", "--job-role-arn",
+                MotoServer.JOB_ROLE, "--instance-type", "c6i.large", "--region", "us-east-1", "--dry-run"), "submit",
+                MotoServer.cHello().toString());
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        assertThat(plain.out()).doesNotContain("MPI_BATCH_S3_ENDPOINT");
+    }
+
     @Test
     void noJobRole_isRefusedNamingTheFlagAndTheStack() {
         Cli run = submit(MotoServer.cHello(), "--no-role-or-size", "--instance-type", "c6i.large");

@@ -121,6 +121,13 @@ class SubmitMotoIT {
         String jobId = run.out().lines().findFirst().orElseThrow();
         assertThat(run.err()).contains("job " + jobId + " (c-hello) SUCCEEDED after ")
                 .contains("logs: mpi-batch logs " + jobId + " --all").doesNotContain("job " + jobId + ": SUCCEEDED");
+        // Once the followed job has ended, its staged plan and files are deleted: no attempt can need them any more.
+        var submits = RecordingInterceptor.requests(SubmitJobRequest.class);
+        String plan = MpiBatchLauncher.environmentOf(submits.get(submits.size() - 1)).get("MPI_BATCH_PLAN");
+        String prefix = plan.substring(("s3://" + MotoServer.BUCKET + "/").length(), plan.length() - "plan.json".length());
+        try (S3Client s3 = moto.clients().s3()) {
+            assertThat(s3.listObjectsV2(b -> b.bucket(MotoServer.BUCKET).prefix(prefix)).contents()).isEmpty();
+        }
     }
 
     @Test

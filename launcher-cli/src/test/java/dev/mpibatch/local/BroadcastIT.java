@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 
 /** The broadcast step's relay chain end to end: four namespace hosts, each with its own private directory. */
@@ -32,18 +34,29 @@ class BroadcastIT {
     }
 
     @Test
-    void broadcast_onFourHosts_everyWorkerHasTheSameBytesAndModeAndNoPartFile() throws Exception {
-        LocalRun run = LocalRun.run(Map.of(), "local", job("payload", MAKE_PAYLOAD).toString(), "--keep");
+    void broadcast_onFourHosts_everyWorkerHasTheSameBytesAndModeAndNoPartFile_alongAChainAndATree()
+            throws Exception {
+        LocalRun run = LocalRun.run(Map.of(), "local", LocalRun.writeJob(temp.resolve("two.yaml"), "two", 4,
+                "steps:",
+                "  - sh: '" + MAKE_PAYLOAD + " && head -c 16384 /dev/urandom > data/small.bin && chmod 700 data/small.bin'",
+                "  - broadcast: [data/payload.bin, data/small.bin]").toString(), "--keep");
         Path root = Path.of("/run/mpi-batch/local-" + run.runId());
         try {
             assertThat(run.exitCode()).as(run.err()).isZero();
-            assertThat(run.err()).contains("broadcast payload.bin (3145728 bytes) to 3 nodes through a chain");
-            byte[] original = Files.readAllBytes(root.resolve("hosts/0/work/data/payload.bin"));
+            assertThat(run.err()).contains("ssh connections to 3 of 3 nodes open")
+                    .contains("broadcast payload.bin (3145728 bytes) to 3 nodes through a chain")
+                    .contains("broadcast small.bin (16384 bytes) to 3 nodes along a tree (3 branches, 1 round)");
+            for (String[] file : new String[][] {{"payload.bin", "rwxr-x---"}, {"small.bin", "rwx------"}}) {
+                byte[] original = Files.readAllBytes(root.resolve("hosts/0/work/data/" + file[0]));
+                for (int worker = 1; worker <= 3; worker++) {
+                    Path copy = root.resolve("hosts/" + worker + "/work/data/" + file[0]);
+                    assertThat(Files.readAllBytes(copy)).as("node %d's copy of %s", worker, file[0]).isEqualTo(original);
+                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy))).isEqualTo(file[1]);
+                }
+            }
             for (int worker = 1; worker <= 3; worker++) {
-                Path copy = root.resolve("hosts/" + worker + "/work/data/payload.bin");
-                assertThat(Files.readAllBytes(copy)).as("node %d's copy", worker).isEqualTo(original);
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy))).isEqualTo("rwxr-x---");
-                assertThat(names(copy.getParent())).containsExactly("payload.bin");
+                assertThat(names(root.resolve("hosts/" + worker + "/work/data")))
+                        .containsExactlyInAnyOrder("payload.bin", "small.bin");
             }
         } finally {
             LocalRun.deleteTree(root);
@@ -51,11 +64,14 @@ class BroadcastIT {
         Leftovers.assertNone(run.runId());
     }
 
-    @Test
-    void broadcast_whenOneHopCannotStoreTheFile_stepFailsNamingThatNodeAndWhy_andTheOthersGetTheirCopies()
+    /** A chain (3 MiB) and a tree (16 KiB): both name the node that failed and still serve the others. */
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {3145728, 16384})
+    void broadcast_whenOneHopCannotStoreTheFile_stepFailsNamingThatNodeAndWhy_andTheOthersGetTheirCopies(int bytes)
             throws Exception {
         LocalRun run = LocalRun.run(Map.of(), "local",
-                job("blocked", MAKE_PAYLOAD + " && " + BLOCK_NODE_2).toString(), "--keep");
+                job("blocked", MAKE_PAYLOAD.replace("3145728", Integer.toString(bytes)) + " && " + BLOCK_NODE_2)
+                        .toString(), "--keep");
         Path root = Path.of("/run/mpi-batch/local-" + run.runId());
         try {
             assertThat(run.exitCode()).isEqualTo(1);

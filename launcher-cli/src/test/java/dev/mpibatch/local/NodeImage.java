@@ -12,22 +12,22 @@ import java.util.concurrent.TimeUnit;
 import dev.mpibatch.testing.Requirements;
 
 /** The node image as tests get it: built by the README's command, bin/build-image, and run with bin/podman. */
-final class NodeImage {
-    static final String TAG = "localhost/mpi-batch:latest";
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+public final class NodeImage {
+    public static final String TAG = "localhost/mpi-batch:latest";
+    public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     private NodeImage() {
     }
 
     /** What a command printed and how it ended. */
-    record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
     }
 
     /**
      * Builds (or finds up to date) the image; skipped here, failed in CI, when podman cannot be had (as root,
      * bin/build-image installs it).
      */
-    static Result build() {
+    public static Result build() {
         Requirements.require(Requirements.isRoot() || Requirements.onPath("podman"),
                 "podman (as root bin/build-image installs it: apt-get install podman mmdebstrap uidmap)");
         Result result = run(Duration.ofMinutes(20), List.of(ROOT.resolve("bin/build-image").toString()));
@@ -38,13 +38,13 @@ final class NodeImage {
     }
 
     /** Runs {@code bin/podman args...}. */
-    static Result podman(String... args) {
+    public static Result podman(String... args) {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/podman").toString()));
         command.addAll(List.of(args));
         return run(Duration.ofMinutes(2), command);
     }
 
-    static Result run(Duration timeout, List<String> command) {
+    public static Result run(Duration timeout, List<String> command) {
         try {
             Process process = new ProcessBuilder(command).directory(ROOT.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
@@ -74,7 +74,7 @@ final class NodeImage {
     }
 
     /** The names of this machine's podman containers and networks whose name contains {@code text}. */
-    static List<String> containersAndNetworks(String text) {
+    public static List<String> containersAndNetworks(String text) {
         List<String> found = new ArrayList<>();
         for (String line : (podman("ps", "-a", "--format", "{{.Names}}").out() + "\n"
                 + podman("network", "ls", "--format", "{{.Name}}").out()).split("\n")) {

@@ -41,6 +41,12 @@ public final class AgentEnv {
     /** Overrides the plan's formation timeout (e.g. {@code 30s}). */
     public static final String FORMATION_TIMEOUT = "MPI_BATCH_FORMATION_TIMEOUT";
 
+    /**
+     * Files up to this many bytes are broadcast along a tree, larger ones along chains (default
+     * {@code Broadcaster.DEFAULT_TREE_MAX_BYTES}); a faster network moves the crossover up.
+     */
+    public static final String BROADCAST_TREE_MAX = "MPI_BATCH_BROADCAST_TREE_MAX";
+
     // Set by the agent for the programs of the plan's sh steps.
     /**
      * The main node's control socket, where {@code mpi-batch-node} and the {@code mpi_batch} Python module ask for

@@ -27,11 +27,13 @@ import dev.mpibatch.plan.DurationText;
  * @param formationTimeout overrides the plan's formation timeout
  * @param keepRendezvous   keep the rendezvous objects at the end
  * @param sharedFileSystem all nodes share one file system, so broadcast copies nothing
+ * @param broadcastTreeMax files up to this many bytes are broadcast along a tree, larger ones along chains
  */
 public record AgentSettings(NodeEnvironment node, String plan, String rendezvous, Optional<String> s3Endpoint,
                             Optional<String> files, int sshPort, Optional<String> address, Optional<String> subnet,
                             Path stateDir, Optional<String> workDir, OptionalInt slots,
-                            Optional<Duration> formationTimeout, boolean keepRendezvous, boolean sharedFileSystem) {
+                            Optional<Duration> formationTimeout, boolean keepRendezvous, boolean sharedFileSystem,
+                            long broadcastTreeMax) {
 
     public static final int DEFAULT_SSH_PORT = 2222;
     public static final String DEFAULT_STATE_DIR = "/run/mpi-batch";
@@ -63,7 +65,9 @@ public record AgentSettings(NodeEnvironment node, String plan, String rendezvous
         return new AgentSettings(node, plan, rendezvous, optional(env, AgentEnv.S3_ENDPOINT),
                 optional(env, AgentEnv.FILES), port, optional(env, AgentEnv.ADDRESS), optional(env, AgentEnv.SUBNET),
                 stateDir, optional(env, AgentEnv.WORK_DIR), slots, formation,
-                flag(env, AgentEnv.KEEP_RENDEZVOUS), flag(env, AgentEnv.SHARED_FS));
+                flag(env, AgentEnv.KEEP_RENDEZVOUS), flag(env, AgentEnv.SHARED_FS),
+                optional(env, AgentEnv.BROADCAST_TREE_MAX).map(v -> (long) number(AgentEnv.BROADCAST_TREE_MAX, v))
+                        .orElse(dev.mpibatch.agent.ssh.Broadcaster.DEFAULT_TREE_MAX_BYTES));
     }
 
     private static Optional<String> optional(Map<String, String> env, String name) {

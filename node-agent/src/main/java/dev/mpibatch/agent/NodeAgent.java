@@ -31,6 +31,7 @@ import dev.mpibatch.agent.mpi.StepEnvironment;
 import dev.mpibatch.agent.mpi.StepRunner;
 import dev.mpibatch.agent.net.AddressFinder;
 import dev.mpibatch.agent.net.ClusterAddress;
+import dev.mpibatch.agent.rendezvous.BundleDoorbell;
 import dev.mpibatch.agent.rendezvous.DoneRecord;
 import dev.mpibatch.agent.rendezvous.NodeBundle;
 import dev.mpibatch.agent.rendezvous.NodeRecord;
@@ -43,6 +44,7 @@ import dev.mpibatch.agent.rendezvous.Sleeper;
 import dev.mpibatch.agent.ssh.BroadcastRelay;
 import dev.mpibatch.agent.ssh.Broadcaster;
 import dev.mpibatch.agent.ssh.ClusterAuthority;
+import dev.mpibatch.agent.ssh.ClusterConnections;
 import dev.mpibatch.agent.ssh.ClusterFiles;
 import dev.mpibatch.agent.ssh.NodeSignatures;
 import dev.mpibatch.agent.ssh.SshKeyPair;
@@ -67,6 +69,8 @@ public final class NodeAgent {
      * rendezvous objects) may take this long: S3 may be the reason formation failed.
      */
     private static final Duration CLOSING_AFTER_FAILED_FORMATION = Duration.ofSeconds(10);
+    /** The exit code of a process ended by SIGTERM (128 + 15), what the main node reports when it is stopped. */
+    private static final int STOPPED_EXIT = 143;
     /** Certificate validity when no step has a time limit. */
     private static final Duration UNBOUNDED_JOB = Duration.ofDays(30);
 
@@ -108,15 +112,17 @@ public final class NodeAgent {
         SshKeyPair userKey = SshKeys.generate(stateDir, "id_ed25519", "mpi-batch-user-node" + node.index());
         SshKeyPair hostKey = SshKeys.generate(stateDir, "ssh_host_ed25519_key", "mpi-batch-host-node" + node.index());
         try (RendezvousStore store = RendezvousStores.open(settings.rendezvous(), settings.s3Endpoint(),
-                node.jobId(), node.attempt())) {
+                node.jobId(), node.attempt());
+             BundleDoorbell doorbell = node.isMain() ? null : doorbell(address.address())) {
             Rendezvous rendezvous = new Rendezvous(store, node, clock, sleeper, Polling.defaults(), new Random());
             NodeRecord self = new NodeRecord(node.jobId(), node.attempt(), node.index(), address.address(),
                     settings.sshPort(), slots(), hostname, userKey.publicKeyLine(), hostKey.publicKeyLine(), version,
-                    Runtime.getRuntime().availableProcessors(), MachineId.of(MachineId.BOOT_ID));
+                    Runtime.getRuntime().availableProcessors(), MachineId.of(MachineId.BOOT_ID),
+                    doorbell == null ? 0 : doorbell.port());
             Keys keys = new Keys(stateDir, self, userKey, hostKey);
             return node.isMain()
                     ? new MainNode(rendezvous, store).run(keys, workDir, address)
-                    : runWorker(rendezvous, keys);
+                    : runWorker(rendezvous, keys, doorbell);
         }
     }
 
@@ -139,13 +145,26 @@ public final class NodeAgent {
         return sshd;
     }
 
-    private int runWorker(Rendezvous rendezvous, Keys keys) {
+    /** The worker's doorbell for the main node's notice; without one (no port to be had) it polls. */
+    private static BundleDoorbell doorbell(String address) {
+        try {
+            return BundleDoorbell.open(address);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: looking for the certificates by polling instead", e.getMessage());
+            return null;
+        }
+    }
+
+    private int runWorker(Rendezvous rendezvous, Keys keys, BundleDoorbell doorbell) {
         // The main node judges formation; a worker waits a little longer so that it hears the verdict (done.json)
         // instead of timing out at the same moment with a vaguer message.
         Duration formation = formationTimeout().plus(WORKER_FORMATION_MARGIN);
         rendezvous.boundCalls(clock.instant().plus(formation));
         rendezvous.register(keys.self());
-        NodeBundle bundle = rendezvous.awaitBundle(formation);
+        NodeBundle bundle = rendezvous.awaitBundle(formation, doorbell);
+        if (doorbell != null) {
+            doorbell.close();
+        }
         ClusterFiles files = keys.install(bundle);
         try (SshdProcess sshd = startSshd(keys, files);
              BeaconWatch main = BeaconWatch.connect(bundle.mainAddress(), bundle.beaconPort(),
@@ -159,6 +178,7 @@ public final class NodeAgent {
             System.gc();
             Optional<DoneRecord> done = rendezvous.awaitDone(main, spec.timeouts().mainLease());
             sshd.close();
+            ClusterConnections.closeRelayConnections(keys.stateDir());
             main.close(); // tells the main node this worker has left
             if (done.isPresent()) {
                 LOG.info("main node finished with exit code {} ({}): exiting", done.get().exitCode(), done.get().reason());
@@ -180,6 +200,8 @@ public final class NodeAgent {
     private final class MainNode {
         private final Rendezvous rendezvous;
         private final RendezvousStore store;
+        /** Set once the node's end has begun: by the plan's end ({@link #finish}), or by SIGTERM. */
+        private final java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
 
         MainNode(Rendezvous rendezvous, RendezvousStore store) {
             this.rendezvous = rendezvous;
@@ -187,9 +209,46 @@ public final class NodeAgent {
         }
 
         int run(Keys keys, Path workDir, ClusterAddress address) {
+            Thread onStop = new Thread(this::stopped, "main-node-stopped");
+            Runtime.getRuntime().addShutdownHook(onStop);
+            try {
+                return runPlan(keys, workDir, address);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onStop);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down: the hook runs (and finds the end already done)
+                }
+            }
+        }
+
+        /**
+         * SIGTERM before the plan ended (TerminateJob, a Batch job's end, the container stopped): the JVM runs only
+         * its hooks, so with an S3 rendezvous the end happens here, bounded: workers are told (done.json) and the
+         * objects are deleted instead of staying until the bucket's lifecycle rule expires them. (A local cluster's
+         * rendezvous directory is removed by {@code mpi-batch local} itself.)
+         */
+        private void stopped() {
+            if (!settings.rendezvous().startsWith("s3://") || !ending.compareAndSet(false, true)) {
+                return;
+            }
+            LOG.warn("stopped (SIGTERM) before the plan ended: telling the workers and cleaning up");
+            rendezvous.boundCalls(clock.instant().plus(CLOSING_AFTER_FAILED_FORMATION));
+            try {
+                rendezvous.publishDone(new DoneRecord(STOPPED_EXIT, "the main node was stopped (SIGTERM)"));
+                if (!settings.keepRendezvous()) {
+                    rendezvous.cleanUp();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not clean up the rendezvous objects at {}: {}", store.describe(), e.getMessage());
+            }
+        }
+
+        private int runPlan(Keys keys, Path workDir, ClusterAddress address) {
             Instant start = clock.instant();
             SshdProcess sshd = null;
             MainBeacon beacon = null;
+            ClusterConnections connections = null;
             // Until every node acknowledged its certificates, any failure is a formation failure (exit 3).
             boolean formed = false;
             int exitCode;
@@ -205,12 +264,14 @@ public final class NodeAgent {
                 beacon = MainBeacon.start(address.address(), 0, MainBeacon.HEARTBEAT, BeaconPeers.of(roster, mainIndex));
                 int beaconPort = beacon.port();
                 ClusterFiles files = keys.install(rendezvous.publishBundles(
-                        i -> authority.bundleFor(i, mainIndex, beaconPort)));
+                        i -> authority.bundleFor(i, mainIndex, beaconPort), i -> ring(roster.nodes().get(i), address)));
                 sshd = startSshd(keys, files);
                 rendezvous.acknowledge();
                 rendezvous.awaitReady(remaining(formation, start));
                 formed = true;
                 rendezvous.boundCalls(null);
+                // Opened while the first step runs; every later ssh to a node goes over them.
+                connections = ClusterConnections.open(roster, keys.self().index(), keys.stateDir());
                 LOG.info("cluster formed: {} nodes, {} slots, in {} ms", roster.nodes().size(),
                         roster.nodes().stream().mapToInt(NodeRecord::slots).sum(),
                         Duration.between(start, clock.instant()).toMillis());
@@ -227,8 +288,8 @@ public final class NodeAgent {
                 LOG.info("environment of the steps: the job's {} plus {} of this node's ({})",
                         LogText.escapeAll(List.copyOf(spec.env().keySet())), StepEnvironment.FROM_NODE.size(),
                         String.join(", ", StepEnvironment.FROM_NODE));
-                Broadcaster broadcaster = settings.sharedFileSystem()
-                        ? null : new Broadcaster(roster, keys.self().index(), keys.stateDir());
+                Broadcaster broadcaster = settings.sharedFileSystem() ? null : new Broadcaster(roster,
+                        keys.self().index(), keys.stateDir(), connections, settings.broadcastTreeMax());
                 StepRunner steps = new StepRunner(workDir, keys.stateDir().resolve("output"), env.job(), driver, cluster,
                         broadcaster, spec.timeouts().step(), OutputSink.console());
                 int stepCode = ControlServer.runPlan(steps, spec, keys.stateDir(), keys.self().hostname());
@@ -245,11 +306,24 @@ public final class NodeAgent {
                 LOG.error("{}", reason);
                 LOG.debug("failure", e);
             }
+            if (connections != null) {
+                connections.close();
+            }
             finish(new DoneRecord(exitCode, reason), sshd, beacon, formed);
             return exitCode;
         }
 
+        /** Tells a worker its bundle is written: it reads it at once instead of at its next look. */
+        private static void ring(NodeRecord worker, ClusterAddress from) {
+            if (worker.notifyPort() != 0) {
+                BundleDoorbell.ring(from.address(), worker.address(), worker.notifyPort());
+            }
+        }
+
         private void finish(DoneRecord done, SshdProcess sshd, MainBeacon beacon, boolean formed) {
+            if (!ending.compareAndSet(false, true)) {
+                return; // stopped meanwhile: the shutdown hook ended the job
+            }
             if (!formed) {
                 rendezvous.boundCalls(clock.instant().plus(CLOSING_AFTER_FAILED_FORMATION));
             }

@@ -131,9 +131,11 @@ public final class Exec {
             boolean finished = timeout.isZero() || timeout.isNegative()
                     ? waitFor(process) : process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
+                // What it said before it was killed: the kill's own echoes (a shell's "Terminated") are not news.
+                String said = err.text();
                 killTree(process, KILL_GRACE);
                 throw new CommandFailedException(command, OptionalInt.empty(), "'" + shown(command)
-                        + "' did not finish within " + timeout.toSeconds() + "s: killed" + lastLines(err.text()), null);
+                        + "' did not finish within " + timeout.toSeconds() + "s: killed" + lastLines(said), null);
             }
         } catch (InterruptedException e) {
             killTree(process, KILL_GRACE);

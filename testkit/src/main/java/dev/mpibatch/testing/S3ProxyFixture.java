@@ -53,6 +53,14 @@ public final class S3ProxyFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * The objects behind the server, for a simulation whose many clients should not pay for HTTP: what they write
+     * here the server serves, and the other way round.
+     */
+    public org.jclouds.blobstore.BlobStore blobStore() {
+        return context.getBlobStore();
+    }
+
     /** An S3 server on 127.0.0.1. */
     public static S3ProxyFixture start() throws Exception {
         return new S3ProxyFixture("127.0.0.1", "127.0.0.1");

@@ -11,17 +11,17 @@ import java.nio.charset.StandardCharsets;
  * Copies HTTP/1.1 bodies byte for byte by their framing (a length, chunked, or up to the end of the stream),
  * optionally keeping the decoded payload on the side.
  */
-final class HttpBodies {
+public final class HttpBodies {
     private static final int BUFFER = 16 * 1024;
 
     private HttpBodies() {
     }
 
     /** How a message's body ends. */
-    enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
+    public enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
 
     /** The framing of a request body (a request without a length or chunking has none). */
-    static Framing ofRequest(HttpHead head) {
+    public static Framing ofRequest(HttpHead head) {
         if (head.hasToken("Transfer-Encoding", "chunked")) {
             return Framing.CHUNKED;
         }
@@ -29,7 +29,7 @@ final class HttpBodies {
     }
 
     /** The framing of a response body, which depends on the request's method and the status. */
-    static Framing ofResponse(HttpHead head, String requestMethod) {
+    public static Framing ofResponse(HttpHead head, String requestMethod) {
         int status = Integer.parseInt(head.startPart(1));
         if ("HEAD".equalsIgnoreCase(requestMethod) || status / 100 == 1 || status == 204 || status == 304) {
             return Framing.NONE;
@@ -44,7 +44,7 @@ final class HttpBodies {
      * Copies a body from {@code in} to {@code out} (null: read and drop it), writing the payload without chunk
      * framing to {@code payload} when it is not null.
      */
-    static void copy(Framing framing, HttpHead head, InputStream in, OutputStream out, OutputStream payload)
+    public static void copy(Framing framing, HttpHead head, InputStream in, OutputStream out, OutputStream payload)
             throws IOException {
         switch (framing) {
             case NONE:

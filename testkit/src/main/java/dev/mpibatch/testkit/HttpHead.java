@@ -10,9 +10,9 @@ import java.util.Locale;
 
 /**
  * The start line and headers of an HTTP/1.1 message, kept as received (order, case and values) so that forwarding
- * it upstream changes no signed byte.
+ * it upstream changes no signed byte. Shared by the S3 fault proxy and the Batch emulator's front server.
  */
-final class HttpHead {
+public final class HttpHead {
     private static final int MAX_LINE = 64 * 1024;
     private static final int MAX_HEADERS = 256;
 
@@ -25,7 +25,7 @@ final class HttpHead {
     }
 
     /** Reads a head, or returns null when the stream ends cleanly before its first byte (the peer closed). */
-    static HttpHead read(InputStream in) throws IOException {
+    public static HttpHead read(InputStream in) throws IOException {
         String start = readLine(in, true);
         if (start == null) {
             return null;
@@ -44,7 +44,7 @@ final class HttpHead {
      * Reads one line ending in LF (CR stripped). At a clean end of stream returns null when {@code eofOk}, else
      * fails: a message cut short is a broken connection.
      */
-    static String readLine(InputStream in, boolean eofOk) throws IOException {
+    public static String readLine(InputStream in, boolean eofOk) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
         for (int b = in.read(); b != '\n'; b = in.read()) {
             if (b < 0) {
@@ -62,12 +62,12 @@ final class HttpHead {
         return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     }
 
-    String startLine() {
+    public String startLine() {
         return startLine;
     }
 
     /** The space-separated part {@code index} of the start line (method, target; or version, status). */
-    String startPart(int index) {
+    public String startPart(int index) {
         String[] parts = startLine.split(" ", 3);
         if (parts.length <= index) {
             throw new IllegalArgumentException("malformed HTTP start line: " + startLine);
@@ -76,7 +76,7 @@ final class HttpHead {
     }
 
     /** The first value of a header (case-insensitive name), or null. */
-    String header(String name) {
+    public String header(String name) {
         for (String line : headerLines) {
             if (isNamed(line, name)) {
                 return line.substring(line.indexOf(':') + 1).trim();
@@ -86,7 +86,7 @@ final class HttpHead {
     }
 
     /** Whether a comma-separated header (Connection, Transfer-Encoding, Expect...) lists {@code token}. */
-    boolean hasToken(String name, String token) {
+    public boolean hasToken(String name, String token) {
         for (String line : headerLines) {
             if (isNamed(line, name)) {
                 for (String value : line.substring(line.indexOf(':') + 1).split(",")) {
@@ -100,7 +100,7 @@ final class HttpHead {
     }
 
     /** This head without any header called {@code name}. */
-    HttpHead without(String name) {
+    public HttpHead without(String name) {
         List<String> kept = new ArrayList<>();
         for (String line : headerLines) {
             if (!isNamed(line, name)) {
@@ -110,6 +110,13 @@ final class HttpHead {
         return new HttpHead(startLine, kept);
     }
 
+    /** This head with one more header {@code name: value} at the end. */
+    public HttpHead with(String name, String value) {
+        List<String> lines = new ArrayList<>(headerLines);
+        lines.add(name + ": " + value);
+        return new HttpHead(startLine, lines);
+    }
+
     /** Whether a header line {@code Name: value} is the header {@code name} (names are case-insensitive). */
     private static boolean isNamed(String line, String name) {
         int colon = line.indexOf(':');
@@ -117,7 +124,7 @@ final class HttpHead {
     }
 
     /** The head as it goes on the wire, ending with the empty line. */
-    byte[] bytes() {
+    public byte[] bytes() {
         StringBuilder text = new StringBuilder(startLine).append("\r\n");
         for (String line : headerLines) {
             text.append(line).append("\r\n");

@@ -218,8 +218,10 @@ class S3FaultProxyTest {
             ProxyStats stats = proxy.stats();
             // A loaded machine may drop a few connections, which HttpURLConnection retries once by itself.
             assertThat(stats.requests(S3Operation.GET)).isBetween((long) clients, clients + clients / 20L);
-            // With 2 s of latency each, serialised requests would leave one connection open at a time.
-            assertThat(stats.peakConnections()).isGreaterThan(clients / 2);
+            // With 2 s of latency each, serialised requests would leave one connection open at a time. How many
+            // overlap depends on how fast a loaded machine starts the client threads (450 of 1000 seen in CI with
+            // other builds running), so the bound only tells "concurrent" from "serialised".
+            assertThat(stats.peakConnections()).isGreaterThan(clients / 10);
         } finally {
             pool.shutdownNow();
         }

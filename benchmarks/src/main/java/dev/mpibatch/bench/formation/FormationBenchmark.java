@@ -26,8 +26,8 @@ import dev.mpibatch.testkit.S3FaultProxy;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Formation: N simulated nodes (threads running the agent's key, rendezvous and SSH-file code) against S3Proxy
- * through a latency proxy, from the start barrier to the main node ready to launch MPI.
+ * Formation: the main node's own code against S3Proxy through a latency proxy, with N-1 workers simulated cheaply
+ * ({@link SimulatedFormation}), from the start barrier to the main node ready to launch MPI.
  */
 public final class FormationBenchmark implements Benchmark {
     private static final String BUCKET = "formation";
@@ -72,7 +72,8 @@ public final class FormationBenchmark implements Benchmark {
             try (S3FaultProxy proxy = S3FaultProxy.builder().upstream(URI.create(s3.endpoint())).latency(latency).start();
                  S3Client client = RendezvousStores.s3Client(Optional.of(proxy.endpoint()), s3.credentialsEnvironment());
                  RendezvousStore store = RendezvousStores.open("s3://" + BUCKET + "/rdv", client, jobId, 1)) {
-                outcomes.add(SimulatedFormation.run(store, n, jobId, dir));
+                outcomes.add(SimulatedFormation.run(store,
+                        () -> new DirectStore(s3.blobStore(), BUCKET, "rdv/", jobId, 1, latency), n, jobId, dir));
                 proxies.add(proxy.stats());
                 store.deleteAll();
             } finally {

@@ -32,7 +32,33 @@ final class RequestLedger {
         this.registered = new AtomicLongArray(numNodes);
     }
 
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicInteger> perSecond =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger unrung = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long start;
+
+    /** The start barrier, in System.nanoTime(): requests per second count from here. */
+    void start(long nanos) {
+        start = nanos;
+    }
+
+    /** A worker the main node could not tell through its doorbell (it found its bundle by polling). */
+    void unrung() {
+        unrung.incrementAndGet();
+    }
+
+    int unrungCount() {
+        return unrung.get();
+    }
+
+    /** The busiest one-second window's requests, all nodes together (one-second buckets from the start). */
+    int peakPerSecond() {
+        return perSecond.values().stream().mapToInt(java.util.concurrent.atomic.AtomicInteger::get).max().orElse(0);
+    }
+
     void request(int caller, Type type, String key) {
+        perSecond.computeIfAbsent((System.nanoTime() - start) / 1_000_000_000L,
+                k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         int owner = caller;
         Matcher m = NODE_KEY.matcher(key);
         if (m.matches()) {

@@ -45,6 +45,7 @@ public final class BatchJobHandle implements JobHandle {
     private final Clock clock;
     private final Duration explainAfter;
     private final Supplier<List<String>> explain;
+    private volatile Runnable onEnd = () -> { };
     private int lastRunning = -1;
     private int lastTotal = -1;
     private Instant runnableSince;
@@ -100,6 +101,14 @@ public final class BatchJobHandle implements JobHandle {
         batch.terminateJob(b -> b.jobId(jobId).reason(reason));
     }
 
+    /**
+     * Runs {@code cleanUp} once the followed job has ended (after its last log lines, before {@link #completion()}
+     * completes): the launcher deletes the job's staged plan and files there.
+     */
+    public void onEnd(Runnable cleanUp) {
+        onEnd = java.util.Objects.requireNonNull(cleanUp, "cleanUp");
+    }
+
     /** Reads every node's log once, synchronously, for {@code listener} only (no following). */
     public void readLogsOnce(Listener listener) {
         listeners.add(listener);
@@ -142,6 +151,7 @@ public final class BatchJobHandle implements JobHandle {
                 if (now.isFinal()) {
                     drainLogs(job, NodeJobs.describe(batch, job));
                     moveTo(now);
+                    safely(onEnd);
                     completion.complete(new JobResult(jobId, now, exitCode(job),
                             job.statusReason() == null ? "" : job.statusReason()));
                     return;
@@ -228,7 +238,8 @@ public final class BatchJobHandle implements JobHandle {
         tails.values().forEach(t -> lines.addAll(t.poll()));
         lines.sort(Comparator.comparingLong(LogTail.Line::timestamp).thenComparingInt(LogTail.Line::node));
         for (LogTail.Line line : lines) {
-            listeners.forEach(l -> safely(() -> l.logLine(this, line.node(), line.timestamp(), line.message())));
+            LogTail.Line labelled = rankLine(line);
+            listeners.forEach(l -> safely(() -> l.logLine(this, labelled.node(), labelled.timestamp(), labelled.message())));
         }
     }
 
@@ -261,6 +272,20 @@ public final class BatchJobHandle implements JobHandle {
             return OptionalInt.of(attempts.get(attempts.size() - 1).container().exitCode());
         }
         return OptionalInt.empty();
+    }
+
+    private static final java.util.regex.Pattern RANK_LABEL = java.util.regex.Pattern.compile("\\[node (\\d{1,4})] ");
+
+    /**
+     * The main node's agent prints each MPI rank's line labelled with the node the rank ran on ({@code [node 2] ...},
+     * all in the main node's log): such a line is that node's, without the label, so that it is not labelled twice.
+     */
+    static LogTail.Line rankLine(LogTail.Line line) {
+        java.util.regex.Matcher m = RANK_LABEL.matcher(line.message());
+        if (line.node() != 0 || !m.lookingAt()) {
+            return line;
+        }
+        return new LogTail.Line(Integer.parseInt(m.group(1)), line.timestamp(), line.message().substring(m.end()));
     }
 
     /** {@code <jobId>#3} is node 3; -1 for an id without a node index. */

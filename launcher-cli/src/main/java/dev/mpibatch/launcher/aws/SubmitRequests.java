@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
 
 /**
  * The SubmitJob request of a job: the node count and the per-submit environment (region, where the plan, files and
- * rendezvous are, the user's variables) as node overrides, so one job definition serves every submit.
+ * rendezvous are, the S3 endpoint when it is not AWS's, the user's variables) as node overrides, so one job definition serves every submit.
  */
 public final class SubmitRequests {
     private SubmitRequests() {
@@ -37,6 +37,8 @@ public final class SubmitRequests {
         }
         environment.add(pair(AgentEnv.RENDEZVOUS, "s3://" + settings.bucket() + "/"
                 + (settings.prefix().isEmpty() ? "" : settings.prefix() + "/") + "rendezvous"));
+        // With an emulator's endpoint the nodes read the plan and rendezvous where the launcher wrote them.
+        settings.s3Endpoint().ifPresent(url -> environment.add(pair(AgentEnv.S3_ENDPOINT, url)));
         settings.environment().forEach((k, v) -> environment.add(pair(k, v)));
         SubmitJobRequest.Builder submit = SubmitJobRequest.builder()
                 .jobName(spec.name())

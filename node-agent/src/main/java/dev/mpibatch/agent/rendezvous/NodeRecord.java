@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param cpus         the CPUs the node may use (its container's limit), 0 when unknown
  * @param machine      an opaque id of the machine (kernel) the node runs on: nodes with the same id share its cores
  *                     (a local cluster's hosts); empty when unknown
+ * @param notifyPort   the port on {@code address} where the worker waits to hear that its bundle is written
+ *                     ({@link BundleDoorbell}), 0 for none
  */
 public record NodeRecord(String jobId, int attempt, int index, String address, int sshPort, int slots,
                          String hostname, String userKey, String hostKey, String agentVersion, int cpus,
-                         String machine) {
+                         String machine, int notifyPort) {
     public NodeRecord {
         Objects.requireNonNull(jobId, "jobId");
         machine = machine == null ? "" : machine;
@@ -32,9 +34,15 @@ public record NodeRecord(String jobId, int attempt, int index, String address, i
         Objects.requireNonNull(agentVersion, "agentVersion");
     }
 
-    /** A record whose CPUs and machine are unknown (tests, simulations). */
+    /** A record whose CPUs and machine are unknown, without a doorbell (tests, simulations). */
     public NodeRecord(String jobId, int attempt, int index, String address, int sshPort, int slots, String hostname,
                       String userKey, String hostKey, String agentVersion) {
-        this(jobId, attempt, index, address, sshPort, slots, hostname, userKey, hostKey, agentVersion, 0, "");
+        this(jobId, attempt, index, address, sshPort, slots, hostname, userKey, hostKey, agentVersion, 0, "", 0);
+    }
+
+    /** This record with a doorbell at {@code port}. */
+    public NodeRecord withNotifyPort(int port) {
+        return new NodeRecord(jobId, attempt, index, address, sshPort, slots, hostname, userKey, hostKey,
+                agentVersion, cpus, machine, port);
     }
 }

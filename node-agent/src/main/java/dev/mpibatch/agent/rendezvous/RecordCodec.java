@@ -95,6 +95,9 @@ public final class RecordCodec {
             throw invalid(key, "has port " + record.sshPort() + " and slots " + record.slots()
                     + ": the port must be 1 to 65535 and slots at least 1");
         }
+        if (record.notifyPort() != 0 && !validPort(record.notifyPort())) {
+            throw invalid(key, "has notify port " + record.notifyPort() + ": it must be 0 (none) or 1 to 65535");
+        }
         if (record.cpus() < 0 || !MACHINE.matcher(record.machine()).matches()) {
             throw invalid(key, "has cpus " + record.cpus() + " and machine '" + record.machine()
                     + "': cpus must be 0 (unknown) or more, the machine up to 64 hex digits");

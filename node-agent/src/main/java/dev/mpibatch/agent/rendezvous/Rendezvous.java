@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -32,6 +33,8 @@ public final class Rendezvous {
     private static final Duration LIVENESS_CHECK = Duration.ofSeconds(1);
     /** While waiting for its bundle, how often a worker looks whether the main node gave up. */
     private static final Duration MAIN_CHECK = Duration.ofSeconds(3);
+    /** A worker told by a signal looks by itself first after this long (then backing off to 5 s). */
+    static final int FALLBACK_FIRST_SECONDS = 2;
 
     private final RendezvousStore base;
     /** The store as calls see it: {@link #base}, or a view of it whose calls end by a deadline. */
@@ -162,9 +165,18 @@ public final class Rendezvous {
      * the same bounded pool), and returns its own, which it keeps.
      */
     public NodeBundle publishBundles(IntFunction<NodeBundle> bundleFor) {
+        return publishBundles(bundleFor, i -> { });
+    }
+
+    /**
+     * As {@link #publishBundles(IntFunction)}, calling {@code published} with each node's index as soon as its bundle
+     * is written (to tell the node, {@link BundleDoorbell#ring}), in the same bounded pool.
+     */
+    public NodeBundle publishBundles(IntFunction<NodeBundle> bundleFor, IntConsumer published) {
         List<Integer> others = allIndices().stream().filter(i -> i != node.index()).toList();
         Parallel.forEach(others, i -> {
             store.put(RendezvousKeys.bundle(i), RecordCodec.write(bundleFor.apply(i)));
+            published.accept(i);
             return i;
         });
         LOG.info("certificates published for {} nodes", others.size());
@@ -177,16 +189,73 @@ public final class Rendezvous {
      * requests per second and spend a handful of requests each.
      */
     public NodeBundle awaitBundle(Duration timeout) {
+        return awaitBundle(timeout, null);
+    }
+
+    /**
+     * As {@link #awaitBundle(Duration)}, but told by {@code signal} when the bundle is there: the worker reads it
+     * then, and otherwise only every {@value #FALLBACK_FIRST_SECONDS} s or more, in case the notice never comes.
+     * {@code null}: polling alone.
+     */
+    public NodeBundle awaitBundle(Duration timeout, BundleSignal signal) {
         requireRegistered();
         String key = RendezvousKeys.bundle(node.index());
         Instant deadline = clock.instant().plus(timeout);
         RendezvousStore calls = store.until(deadline, clock);
-        pause(Polling.firstBundleLook(node.numNodes(), random), deadline);
-        byte[] bytes = pollFor(calls, key, deadline, Polling.forBundle(node.numNodes()), () -> "formation timed out "
-                + "after " + seconds(timeout) + ": the main node (index " + node.mainIndex() + ") never published the "
-                + "certificates of node " + node.index() + " (" + key + ") at " + store.describe(),
-                () -> failIfMainGaveUp(calls));
+        Supplier<String> timeoutMessage = () -> "formation timed out after " + seconds(timeout) + ": the main node "
+                + "(index " + node.mainIndex() + ") never published the certificates of node " + node.index() + " ("
+                + key + ") at " + store.describe();
+        byte[] bytes;
+        if (signal == null) {
+            pause(Polling.firstBundleLook(node.numNodes(), random), deadline);
+            bytes = pollFor(calls, key, deadline, Polling.forBundle(node.numNodes()), timeoutMessage,
+                    () -> failIfMainGaveUp(calls));
+        } else {
+            bytes = awaitSignalled(calls, key, deadline, signal, timeoutMessage);
+        }
         return RecordCodec.readBundle(bytes, key, node.jobId(), node.attempt(), node.index(), node.numNodes());
+    }
+
+    /** A look after every notice, a slow poll without one, and done.json now and then. */
+    private byte[] awaitSignalled(RendezvousStore calls, String key, Instant deadline, BundleSignal signal,
+                                  Supplier<String> timeoutMessage) {
+        Polling fallback = Polling.forBundle(node.numNodes())
+                .withInitialAtLeast(Duration.ofSeconds(FALLBACK_FIRST_SECONDS));
+        Duration interval = fallback.nominalAfter(null);
+        Instant nextLook = clock.instant().plus(fallback.jittered(interval, random));
+        Instant nextCheck = clock.instant().plus(MAIN_CHECK);
+        while (true) {
+            Duration wait = Duration.between(clock.instant(), min(min(nextLook, nextCheck), deadline));
+            boolean rung;
+            try {
+                rung = signal.await(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RendezvousException("interrupted while waiting at " + store.describe(), e);
+            }
+            Instant now = clock.instant();
+            if (rung || !now.isBefore(nextLook)) {
+                Optional<byte[]> value = calls.get(key);
+                if (value.isPresent()) {
+                    return value.get();
+                }
+                if (!rung) {
+                    interval = fallback.nominalAfter(interval);
+                    nextLook = now.plus(fallback.jittered(interval, random));
+                }
+            }
+            if (!now.isBefore(nextCheck)) {
+                failIfMainGaveUp(calls);
+                nextCheck = now.plus(MAIN_CHECK);
+            }
+            if (!now.isBefore(deadline)) {
+                throw new RendezvousException(timeoutMessage.get());
+            }
+        }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private void requireRegistered() {

@@ -11,7 +11,25 @@ import dev.mpibatch.agent.rendezvous.NodeBundle;
  * cluster's known_hosts, host keys checked.
  */
 public final class SshClientConfig {
+    /** Master connections' sockets: {@code .cm-<address>-<port>} in the state directory. */
+    private static final String CONTROL_PATH = ".cm-%h-%p";
+    /**
+     * Socket paths hold 108 bytes: the directory, {@code /.cm-}, an address of up to 15 characters, a port of up to
+     * 5, and the 17 characters of the temporary name ssh gives a master's socket first.
+     */
+    private static final int MAX_CONTROL_DIR = 108 - 1 - 4 - 15 - 1 - 5 - 17;
+
     private SshClientConfig() {
+    }
+
+    /** Whether ssh can keep master connections' sockets in {@code stateDir} (its path is short enough). */
+    static boolean multiplexes(Path stateDir) {
+        return stateDir.toString().length() <= MAX_CONTROL_DIR;
+    }
+
+    /** Where the master connection to {@code address}:{@code port} has its socket. */
+    static Path controlSocket(Path stateDir, String address, int port) {
+        return stateDir.resolve(CONTROL_PATH.replace("%h", address).replace("%p", Integer.toString(port)));
     }
 
     public static String render(NodeBundle bundle, Path identityFile, Path certificateFile, Path knownHosts) {
@@ -41,6 +59,13 @@ public final class SshClientConfig {
                 .append("    ServerAliveInterval 15\n")
                 .append("    ServerAliveCountMax 4\n")
                 .append("    LogLevel ERROR\n");
+        Path stateDir = knownHosts.getParent();
+        if (stateDir != null && multiplexes(stateDir)) {
+            // Sessions go over the main node's master connection to the host when there is one (ClusterConnections);
+            // without one ("ControlMaster no") they connect on their own, as they would without this line.
+            text.append("    ControlMaster no\n")
+                    .append("    ControlPath ").append(stateDir.resolve(CONTROL_PATH)).append('\n');
+        }
         return text.toString();
     }
 }

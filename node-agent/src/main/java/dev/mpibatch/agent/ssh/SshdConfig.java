@@ -63,6 +63,9 @@ public final class SshdConfig {
                 "AllowAgentForwarding no",
                 "PermitTunnel no",
                 "PermitUserEnvironment no",
+                // Only SHLVL: the broadcast's sessions send SHLVL=1 so that the login shell (bash) skips ~/.bashrc,
+                // which it otherwise runs for every command over ssh (see BroadcastRelay#NO_RC).
+                "AcceptEnv SHLVL",
                 "PrintMotd no",
                 "UseDNS no",
                 // mpirun at 1000 nodes, and tree spawn, open many connections at once.

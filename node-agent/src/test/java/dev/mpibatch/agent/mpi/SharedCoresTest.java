@@ -12,7 +12,7 @@ import dev.mpibatch.agent.rendezvous.NodeRecord;
 class SharedCoresTest {
     private static NodeRecord node(int index, int slots, int cpus, String machine) {
         return new NodeRecord("job", 1, index, "10.0.0." + (index + 2), 2222, slots, "h" + index, "u", "h", "t",
-                cpus, machine);
+                cpus, machine, 0);
     }
 
     @Test

@@ -22,36 +22,64 @@ class BroadcastChainTest {
 
     @Test
     void chains_upToTheMaximum_areOneChainInRosterOrder() {
-        assertThat(Broadcaster.chains(nodes(1, 8), 64)).containsExactly(nodes(1, 8));
+        assertThat(BroadcastPlan.chains(nodes(1, 8)).groups()).containsExactly(nodes(1, 8));
+        assertThat(BroadcastPlan.chains(nodes(1, 8)).fanout()).isEqualTo(1);
     }
 
     @Test
     void chains_atAThousandNodes_areSixteenOfNearlyEqualLength() {
-        List<List<NodeRecord>> chains = Broadcaster.chains(nodes(1, 1000), 64);
+        List<List<NodeRecord>> chains = BroadcastPlan.chains(nodes(1, 1000)).groups();
 
         assertThat(chains).hasSize(16).allSatisfy(c -> assertThat(c.size()).isBetween(62, 63));
         assertThat(chains.stream().flatMap(List::stream).toList()).isEqualTo(nodes(1, 1000));
     }
 
     @Test
-    void command_passesTheRestOfTheChainAsPlainWordsThePathInBase64AndTheSize() {
-        List<String> command = BroadcastRelay.command(Path.of("/run/s"), nodes(1, 3), Path.of("/w/it's a file"),
-                "0750", 1234);
+    void tree_upToSixtyFourTargets_isOneRoundFromThisNodeToEveryOther() {
+        BroadcastPlan tree = BroadcastPlan.tree(nodes(1, 32));
 
-        assertThat(command).containsExactly("ssh", "-F", "/run/s/ssh_config", "-p", "2222", "-c",
-                "aes128-gcm@openssh.com", "-o", "ControlMaster=auto", "-o", "ControlPath=/run/s/.bcm-%C", "-o",
-                "ControlPersist=30", "-T", "-x", "10.0.0.3", "sh", "/run/s/broadcast-relay", "1",
-                "L3cvaXQncyBhIGZpbGU=", "0750", "1234", "2", "10.0.0.4", "2222");
+        assertThat(tree.groups()).hasSize(31).allSatisfy(g -> assertThat(g).hasSize(1));
+        assertThat(tree.rounds()).isEqualTo(1);
     }
 
     @Test
-    void warmUp_opensTheHopsConnectionFromThePreviousNodeAsAPlainCommand() {
-        List<String> command = BroadcastRelay.warmUp(Path.of("/run/s"), java.util.Optional.of(node(1)), node(2));
+    void tree_roundsGrowWithTheLogarithmOfTheNodes() {
+        assertThat(BroadcastPlan.tree(nodes(1, 129)).rounds()).isEqualTo(2);    // 64 branches of 2
+        assertThat(BroadcastPlan.tree(nodes(1, 1000)).rounds()).isEqualTo(3);   // 64 of 15-16: 4 children of 3-4
+        assertThat(BroadcastPlan.tree(nodes(1, 1000)).groups().stream().flatMap(List::stream).toList())
+                .isEqualTo(nodes(1, 1000));
+        assertThat(BroadcastPlan.chains(nodes(1, 8)).rounds()).isEqualTo(7);
+    }
+
+    @Test
+    void firstHops_areTheTreesBranchesAndTheChainsHeads_andChainHopsFollowEachChain() {
+        assertThat(BroadcastPlan.firstHops(nodes(1, 8))).containsExactlyElementsOf(nodes(1, 8));
+        // 16 chains' heads fall on heads of the tree's 64 branches: 64 connections serve both.
+        assertThat(BroadcastPlan.firstHops(nodes(1, 1000))).hasSize(64)
+                .containsAll(BroadcastPlan.chains(nodes(1, 1000)).groups().stream().map(c -> c.get(0)).toList());
+        assertThat(BroadcastPlan.chainHops(nodes(1, 4))).extracting(h -> h[0].index() + ">" + h[1].index())
+                .containsExactly("1>2", "2>3");
+    }
+
+    @Test
+    void command_passesTheRestOfTheGroupAsPlainWordsThePathInBase64TheSizeAndTheFanout() {
+        List<String> command = BroadcastRelay.command(Path.of("/run/s"), nodes(1, 3), Path.of("/w/it's a file"),
+                "0750", 1234, 4);
+
+        assertThat(command).containsExactly("ssh", "-F", "/run/s/ssh_config", "-p", "2222", "-c",
+                "aes128-gcm@openssh.com", "-o", "SendEnv=SHLVL", "-T", "-x", "10.0.0.3", "sh", "/run/s/broadcast-relay", "1",
+                "L3cvaXQncyBhIGZpbGU=", "0750", "1234", "4", "2", "10.0.0.4", "2222");
+    }
+
+    @Test
+    void warmUp_opensTheHopsConnectionFromThePreviousNodeThroughOursAndKeepsIt() {
+        List<String> command = BroadcastRelay.warmUp(Path.of("/run/s"), node(1), node(2));
 
         assertThat(command).containsExactly("ssh", "-n", "-F", "/run/s/ssh_config", "-p", "2222", "-c",
-                "aes128-gcm@openssh.com", "-T", "-x", "10.0.0.3", "ssh", "-n", "-F", "/run/s/ssh_config", "-p", "2222",
-                "-c", "aes128-gcm@openssh.com", "-o", "ControlMaster=auto", "-o", "ControlPath=/run/s/.bcm-%C", "-o",
-                "ControlPersist=30", "-T", "-x", "10.0.0.4", "true");
+                "aes128-gcm@openssh.com", "-o", "SendEnv=SHLVL", "-T", "-x", "10.0.0.3", "ssh", "-n", "-F",
+                "/run/s/ssh_config", "-p", "2222", "-c", "aes128-gcm@openssh.com", "-o", "SendEnv=SHLVL",
+                "-o", "ControlMaster=auto", "-o", "ControlPath=/run/s/.bcm-%C", "-o",
+                "ControlPersist=yes", "-T", "-x", "10.0.0.4", "true");
     }
 
     @Test

@@ -57,6 +57,16 @@ class SshIT {
         servers.add(startSshd(state, host, port, files));
     }
 
+    /** An impostor: its own sshd with a host key the cluster's authority never signed; returns its port. */
+    private int startImpostor() throws Exception {
+        Path impostorDir = Files.createDirectory(state.resolve("impostor"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        SshKeyPair impostorKey = SshKeys.generate(impostorDir, "ssh_host_ed25519_key", "impostor");
+        int impostorPort = freePort();
+        servers.add(startSshd(impostorDir, impostorKey, impostorPort, files));
+        return impostorPort;
+    }
+
     private static SshdProcess startSshd(Path dir, SshKeyPair hostKey, int port, ClusterFiles files) {
         return SshdProcess.start(new SshdSettings(dir, "127.0.0.1", port, hostKey.privateKey(),
                 ClusterFiles.certificateOf(hostKey.privateKey()), files.trustedUserCaKeys(), dir.resolve("sshd-" + port + ".pid"),
@@ -87,12 +97,7 @@ class SshIT {
 
     @Test
     void ssh_whenTheHostKeyIsNotSignedByTheAuthority_refusesToConnect() throws Exception {
-        // An impostor: its own sshd with a host key the cluster's authority never signed.
-        Path impostorDir = Files.createDirectory(state.resolve("impostor"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        SshKeyPair impostorKey = SshKeys.generate(impostorDir, "ssh_host_ed25519_key", "impostor");
-        int impostorPort = freePort();
-        servers.add(startSshd(impostorDir, impostorKey, impostorPort, files));
+        int impostorPort = startImpostor();
 
         OpenSshTool.Result result = OpenSshTool.run("ssh", "-F", files.sshConfig().toString(), "-p", String.valueOf(impostorPort), "127.0.0.1",
                 "echo", "logged-in");
@@ -105,6 +110,44 @@ class SshIT {
         assertThatThrownBy(() -> new Broadcaster(new Roster("job", 1, List.of(roster.node(0), atImpostor)), 0, state,
                 p -> state.resolve("copy-" + p.getFileName())).send(List.of(file)))
                 .hasMessageContaining("failed on node 1 (127.0.0.1)").hasMessageContaining("Host key verification failed");
+        assertThat(state.resolve("copy-payload")).doesNotExist();
+    }
+
+    @Test
+    void connections_openAMasterInThePrivateStateDirectory_sessionsGoOverIt_andCloseRemovesIt() throws Exception {
+        Path socket = SshClientConfig.controlSocket(state, "127.0.0.1", port);
+        try (ClusterConnections connections = ClusterConnections.open(roster, 0, state)) {
+            connections.awaitReady(Duration.ofSeconds(30));
+
+            assertThat(socket).exists();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
+            OpenSshTool.Result check = OpenSshTool.run("ssh", "-F", files.sshConfig().toString(), "-p",
+                    String.valueOf(port), "-O", "check", "127.0.0.1");
+            assertThat(check.code()).as(check.output()).isZero();
+            assertThat(check.output()).contains("Master running");
+            OpenSshTool.Result session = OpenSshTool.run("ssh", "-F", files.sshConfig().toString(), "-p",
+                    String.valueOf(port), "127.0.0.1", "echo", "over-the-master");
+            assertThat(session.output()).contains("over-the-master");
+        }
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void connections_toAnImpostor_openNothing_andTheBroadcastIsStillRefused() throws Exception {
+        int impostorPort = startImpostor();
+        NodeRecord atImpostor = new NodeRecord("job", 1, 1, "127.0.0.1", impostorPort, 1, "other", user.publicKeyLine(),
+                host.publicKeyLine(), "t");
+        Roster toImpostor = new Roster("job", 1, List.of(roster.node(0), atImpostor));
+        Path file = Files.writeString(state.resolve("payload"), "data");
+
+        try (ClusterConnections connections = ClusterConnections.open(toImpostor, 0, state)) {
+            connections.awaitReady(Duration.ofSeconds(30));
+
+            assertThat(SshClientConfig.controlSocket(state, "127.0.0.1", impostorPort)).doesNotExist();
+            assertThatThrownBy(() -> new Broadcaster(toImpostor, 0, state, p -> state.resolve("copy-" + p.getFileName()),
+                    connections, Broadcaster.DEFAULT_TREE_MAX_BYTES).send(List.of(file)))
+                    .hasMessageContaining("failed on node 1 (127.0.0.1)").hasMessageContaining("Host key verification failed");
+        }
         assertThat(state.resolve("copy-payload")).doesNotExist();
     }
 
