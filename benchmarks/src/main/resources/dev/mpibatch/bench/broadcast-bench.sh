@@ -11,8 +11,10 @@ FIRST=$(echo "$HOSTS" | head -n 1)
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 remote() { ssh -F "$CFG" -p 2222 "$@"; }
-# scp as a user types it: its own connection (ControlPath=none: not over the agent's shared connections).
-copy() { scp -q -F "$CFG" -o ControlPath=none -P 2222 -c "$CIPHER" "$1" "$2:$PWD/$3"; }
+# scp as a user types it: its own connection (ControlPath=none: not over the agent's shared connections). -O: the
+# SCP protocol (scp -t through the remote shell), as the seed's scp used it; the nodes' sshd runs every session's
+# command through the agent's session script, which has no SFTP subsystem for scp's default protocol.
+copy() { scp -O -q -F "$CFG" -o ControlPath=none -P 2222 -c "$CIPHER" "$1" "$2:$PWD/$3"; }
 
 # check NAME SOURCE HOST...: every host's copy NAME has SOURCE's SHA-256 (computed there); then it is removed.
 check() {
