@@ -15,6 +15,13 @@ COPY docker/install-runtime.sh /opt/mpi-batch/install-runtime.sh
 # openssh-server's install makes host keys; no node may share them (each node makes its own at start).
 RUN bash /opt/mpi-batch/install-runtime.sh --with-jre && rm -rf /var/lib/apt/lists/* /etc/ssh/ssh_host_*
 COPY docker/mpi-batch-agent /opt/mpi-batch/mpi-batch-agent
+# mpi-batch-node and the mpi_batch Python module, with which the programs of a job's sh steps ask the main node for
+# steps: on PATH and on the system Python's path for every program of the image (the entrypoint puts them first).
+COPY docker/bin /opt/mpi-batch/bin
+COPY docker/python /opt/mpi-batch/python
+RUN ln -s /opt/mpi-batch/bin/mpi-batch-node /usr/local/bin/mpi-batch-node \
+    && site="$(python3 -c 'import site; print(site.getsitepackages()[0])')" && mkdir -p "$site" \
+    && echo /opt/mpi-batch/python > "$site/mpi-batch.pth"
 WORKDIR /var/lib/mpi-batch/work
 ENTRYPOINT ["/opt/mpi-batch/mpi-batch-agent"]
 

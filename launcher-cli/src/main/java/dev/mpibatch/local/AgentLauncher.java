@@ -52,19 +52,31 @@ final class AgentLauncher implements NodeStarter {
     }
 
     /**
-     * Puts the image's entrypoint script (a resource of this jar) and a copy of the agent jar in the run's directory,
-     * where every host can run them: a namespace host has a private /tmp, so a jar kept below /tmp (a checkout there)
-     * would be out of its sight.
+     * Puts the image's entrypoint script and node-side client (mpi-batch-node, the mpi_batch Python module; resources
+     * of this jar) and a copy of the agent jar in the run's directory, laid out as in the image, where every host can
+     * run them: a namespace host has a private /tmp, so a jar kept below /tmp (a checkout there) would be out of its
+     * sight.
      */
     void installAgent() {
-        try (var in = AgentLauncher.class.getResourceAsStream("mpi-batch-agent")) {
-            if (in == null) {
-                throw new IllegalStateException("the agent entrypoint script is missing from the mpi-batch jar: rebuild it");
-            }
-            java.nio.file.Files.copy(in, entrypoint, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            copyResource("mpi-batch-agent", entrypoint);
+            copyResource("bin/mpi-batch-node", layout.root().resolve("bin/mpi-batch-node"));
+            java.nio.file.Files.setPosixFilePermissions(layout.root().resolve("bin/mpi-batch-node"),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            copyResource("python/mpi_batch.py", layout.root().resolve("python/mpi_batch.py"));
             java.nio.file.Files.copy(options.agentJar(), agentJar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install the agent in " + layout.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyResource(String name, Path target) throws IOException {
+        try (var in = AgentLauncher.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the agent's " + name + " is missing from the mpi-batch jar: rebuild it");
+            }
+            java.nio.file.Files.createDirectories(target.getParent());
+            java.nio.file.Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -78,7 +78,7 @@ class BatchEmulatorIT {
 
     @ParameterizedTest
     @Order(1)
-    @ValueSource(strings = {"c-hello", "python-hello", "numpy", "graph"})
+    @ValueSource(strings = {"c-hello", "python-hello", "numpy", "graph", "python-driver"})
     void everyExample_throughSubmitWait_exitsZeroWithEveryRanksLineLabelledByItsNode(String example) throws Exception {
         Path job = Path.of(System.getProperty("mpiBatch.examples", "../examples")).resolve(example + "/job.yaml");
 
@@ -94,6 +94,13 @@ class BatchEmulatorIT {
                 nodeOfHost(run, Pattern.compile("^\\[node (\\d)] rank \\d of 6 on (\\S+) received 'hello rank \\d' from "
                         + "rank 0 on \\S+ \\(ok\\)$", Pattern.MULTILINE), 2, 5);
                 assertThat(run.out()).contains("[node 0] check passed: 5 of 5 ranks received their message");
+            }
+            case "python-driver" -> {
+                // Two runs asked for by the driver through the image's mpi_batch module: 12 rank lines in all.
+                nodeOfHost(run, Pattern.compile("^\\[node (\\d)] rank \\d of 6 on (\\S+): sum of \\d+\\.\\.\\d+ = \\d+$",
+                        Pattern.MULTILINE), 2, 12);
+                assertThat(run.out()).contains("[node 0] driver: run 2: sum of 1..500 = 125250",
+                        "[node 0] driver: check passed: 2 runs");
             }
             case "numpy" -> assertThat(run.out()).contains("check passed: ring allreduce of 65536 doubles equals MPI "
                     + "Allreduce").doesNotContain("FAILED");

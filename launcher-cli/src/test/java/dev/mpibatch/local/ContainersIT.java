@@ -66,6 +66,22 @@ class ContainersIT {
         assertNothingLeft(run.runId());
     }
 
+    /** Issue 14 item 5 in containers: the driver finds mpi_batch in the image and its steps run as a job file's do. */
+    @Test
+    void pythonDriver_onThreeContainers_runsTheStepsItAsksForThroughTheImagesModule() {
+        LocalRun run = LocalRun.run(PODMAN, "local", LocalRun.examples().resolve("python-driver/job.yaml").toString(),
+                "--nodes", "3", "--image", NodeImage.TAG);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String all = run.out() + run.err();
+        assertThat(all).contains("step 1.1 (cc) done in ", "step 1.2 (broadcast) done in ", "step 1.3 (exec) done in ",
+                "step 1.4 (exec) done in ", "[node 0] driver: run 1: sum of 1..1000 = 500500\n",
+                "[node 0] driver: run 2: sum of 1..500 = 125250\n", "[node 0] driver: check passed: 2 runs\n");
+        assertThat(PythonDriverIT.ranksIn(run.out())).as("the ranks of both runs, each labelled with its container")
+                .containsExactlyInAnyOrder("0", "1", "2", "3", "4", "5", "0", "1", "2", "3", "4", "5");
+        assertNothingLeft(run.runId());
+    }
+
     @Test
     void mainNode_seesBatchsEnvironmentAnd64MiBShm_andAFailingStepsExitCodeIsTheRuns() throws Exception {
         Path job = LocalRun.writeJob(temp.resolve("job.yaml"), "env-check", 2, "steps:",

@@ -68,6 +68,22 @@ class DockerfileTest {
         assertThat(read("Dockerfile")).contains("ENV LANG=C.UTF-8 LC_ALL=C.UTF-8\n");
     }
 
+    /** mpi-batch-node and the mpi_batch module: in the image where the entrypoint finds them, the same on local hosts. */
+    @Test
+    void dockerfile_installsTheNodeClientThatLocalHostsGetToo() throws Exception {
+        String dockerfile = read("Dockerfile");
+
+        assertThat(dockerfile).contains("COPY docker/bin /opt/mpi-batch/bin\n", "COPY docker/python /opt/mpi-batch/python\n",
+                "ln -s /opt/mpi-batch/bin/mpi-batch-node /usr/local/bin/mpi-batch-node");
+        assertThat(read("docker/mpi-batch-agent")).contains("export PATH=\"$here/bin:$PATH\" PYTHONPATH=\"$here/python");
+        assertThat(read("docker/bin/mpi-batch-node")).contains("\"$here/../python/mpi_batch.py\"");
+        assertThat(Files.isExecutable(ROOT.resolve("docker/bin/mpi-batch-node"))).isTrue();
+        for (String file : new String[] {"bin/mpi-batch-node", "python/mpi_batch.py"}) {
+            assertThat(AgentLauncher.class.getResourceAsStream(file).readAllBytes()).as(file)
+                    .isEqualTo(Files.readAllBytes(ROOT.resolve("docker/" + file)));
+        }
+    }
+
     @Test
     void dockerfile_entrypointIsTheScriptLocalClustersRun() throws Exception {
         String dockerfile = read("Dockerfile");

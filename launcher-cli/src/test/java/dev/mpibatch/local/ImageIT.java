@@ -63,6 +63,21 @@ class ImageIT {
                 .contains("grüße ✓");
     }
 
+    /** Issue 14 item 5: the node-side client is on PATH and on the system Python's path, and says where it works. */
+    @Test
+    void image_hasMpiBatchNodeAndTheModule_whichRefuseUseOutsideAJobAndOnAWorker() {
+        NodeImage.Result run = NodeImage.podman("run", "--rm", "--entrypoint", "sh", NodeImage.TAG, "-c",
+                "command -v mpi-batch-node; python3 -c 'import mpi_batch; print(mpi_batch.__file__)'; "
+                        + "mpi-batch-node exec -- ./hello; echo \"outside a job: $?\"; "
+                        + "AWS_BATCH_JOB_NODE_INDEX=1 AWS_BATCH_JOB_MAIN_NODE_INDEX=0 MPI_BATCH_CONTROL=/run/mpi-batch/control.sock "
+                        + "python3 -c 'import mpi_batch; mpi_batch.cc(args=[\"-o\", \"a\", \"a.c\"])'; echo \"on a worker: $?\"");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("/usr/local/bin/mpi-batch-node\n", "/opt/mpi-batch/python/mpi_batch.py\n",
+                "outside a job: 2\n", "on a worker: 2\n");
+        assertThat(run.err()).contains("mpi-batch-node: not inside a step of an mpi-batch job (MPI_BATCH_CONTROL is not set)");
+    }
+
     @Test
     void image_hasWhatANodeNeeds() {
         NodeImage.Result run = NodeImage.podman("run", "--rm", "--entrypoint", "sh", NodeImage.TAG, "-c",

@@ -47,6 +47,13 @@ public final class AgentEnv {
      */
     public static final String BROADCAST_TREE_MAX = "MPI_BATCH_BROADCAST_TREE_MAX";
 
+    // Set by the agent for the programs of the plan's sh steps.
+    /**
+     * The main node's control socket, where {@code mpi-batch-node} and the {@code mpi_batch} Python module ask for
+     * steps while an {@code sh} step runs (see {@code dev.mpibatch.agent.control.ControlServer}).
+     */
+    public static final String CONTROL = "MPI_BATCH_CONTROL";
+
     private AgentEnv() {
     }
 }

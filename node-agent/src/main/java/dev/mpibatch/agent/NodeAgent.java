@@ -17,6 +17,7 @@ import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mpibatch.agent.control.ControlServer;
 import dev.mpibatch.agent.liveness.BeaconCredentials;
 import dev.mpibatch.agent.liveness.BeaconPeers;
 import dev.mpibatch.agent.liveness.BeaconWatch;
@@ -289,8 +290,9 @@ public final class NodeAgent {
                         String.join(", ", StepEnvironment.FROM_NODE));
                 Broadcaster broadcaster = settings.sharedFileSystem() ? null : new Broadcaster(roster,
                         keys.self().index(), keys.stateDir(), connections, settings.broadcastTreeMax());
-                int stepCode = new StepRunner(workDir, keys.stateDir().resolve("output"), env.job(), driver, cluster, broadcaster, spec.timeouts().step(),
-                        OutputSink.console()).run(spec.steps());
+                StepRunner steps = new StepRunner(workDir, keys.stateDir().resolve("output"), env.job(), driver, cluster,
+                        broadcaster, spec.timeouts().step(), OutputSink.console());
+                int stepCode = ControlServer.runPlan(steps, spec, keys.stateDir(), keys.self().hostname());
                 exitCode = AgentExit.ofStep(stepCode);
                 reason = stepCode == 0 ? "plan finished" : "plan failed with exit code " + stepCode
                         + (exitCode == stepCode ? "" : ", reported as " + exitCode);

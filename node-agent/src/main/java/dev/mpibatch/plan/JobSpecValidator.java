@@ -125,6 +125,17 @@ public final class JobSpecValidator {
         }
     }
 
+    /**
+     * Checks one step as {@link #validate} checks each of a plan's, for a job whose working directory is
+     * {@code workingDir}; messages start with {@code at} (e.g. {@code step.exec.program:}).
+     *
+     * @throws PlanException naming the field that is wrong and how to fix it
+     */
+    public static void validateStep(String at, Step step, String workingDir) {
+        step(at, step, Path.of(workingDir));
+        environment(at + ".env", step.env());
+    }
+
     private static void step(String at, Step step, Path workingDir) {
         String field = at + "." + step.type();
         if (step instanceof Step.Cc cc) {

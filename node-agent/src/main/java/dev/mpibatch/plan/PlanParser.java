@@ -81,6 +81,21 @@ public final class PlanParser {
         return new PlanParser(tree, source).spec();
     }
 
+    /**
+     * Parses one step written as an item of a job file's {@code steps} (e.g. {@code {"exec": {"program": "./hello"}}},
+     * with its own {@code env} if it has one), as {@code mpi-batch-node} sends it to the main node's agent, and
+     * validates it as a plan's steps are, for a job whose working directory is {@code workingDir}. Messages name the
+     * field from {@code step}, e.g. {@code step.exec.program: ...}.
+     *
+     * @throws PlanException naming the first field that is wrong and how to fix it
+     */
+    public static Step parseStep(String json, String workingDir) {
+        YamlTree tree = YamlTree.read(json, "the step");
+        Step step = new PlanParser(tree, null).step(tree.root(), "/step", "step");
+        JobSpecValidator.validateStep("step", step, workingDir);
+        return step;
+    }
+
     private JobSpec spec() {
         JsonNode root = reader.root();
         if (!root.isObject()) {
@@ -137,13 +152,13 @@ public final class PlanParser {
         }
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            steps.add(step(node.get(i), "/steps/" + i, i));
+            steps.add(step(node.get(i), "/steps/" + i, "steps[" + i + "]"));
         }
         return steps;
     }
 
     /** A step is a map of exactly one step type to its body, and optionally {@code env} beside it. */
-    private Step step(JsonNode node, String pointer, int index) {
+    private Step step(JsonNode node, String pointer, String label) {
         List<String> types = new ArrayList<>();
         node.fieldNames().forEachRemaining(field -> {
             if (!field.equals(STEP_ENV)) {
@@ -157,7 +172,7 @@ public final class PlanParser {
             reader.checkFields(node, pointer, known);
         }
         if (!node.isObject() || types.size() != 1) {
-            throw reader.error(pointer, "steps[" + index + "] must be a map with exactly one step type ("
+            throw reader.error(pointer, label + " must be a map with exactly one step type ("
                     + String.join(", ", STEP_TYPES) + "), e.g. '- cc: [-o, hello, hello.c]'");
         }
         String type = types.get(0);
@@ -166,7 +181,7 @@ public final class PlanParser {
         Map<String, String> env = node.has(STEP_ENV)
                 ? reader.variables(node.get(STEP_ENV), pointer + "/" + STEP_ENV) : Map.of();
         if (type.equals("broadcast") && node.has(STEP_ENV)) {
-            throw reader.error(pointer + "/" + STEP_ENV, "steps[" + index + "].env: a broadcast runs no program, so it "
+            throw reader.error(pointer + "/" + STEP_ENV, label + ".env: a broadcast runs no program, so it "
                     + "takes no env: give env to the cc, exec, run or sh step that needs it");
         }
         return switch (type) {
@@ -175,7 +190,7 @@ public final class PlanParser {
             case "sh" -> new Step.Sh(reader.text(body, at), env);
             case "exec" -> mpi(Step.Launcher.EXEC, body, at, env);
             case "run" -> mpi(Step.Launcher.RUN, body, at, env);
-            default -> throw reader.error(pointer, "steps[" + index + "]: unknown step type '" + type + "': use one of "
+            default -> throw reader.error(pointer, label + ": unknown step type '" + type + "': use one of "
                     + String.join(", ", STEP_TYPES));
         };
     }

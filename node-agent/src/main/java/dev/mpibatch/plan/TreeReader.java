@@ -123,6 +123,9 @@ final class TreeReader {
     }
 
     PlanException error(String pointer, String message) {
+        if (source == null) {
+            return new PlanException(message); // one step sent on its own: no file, no lines
+        }
         int line = tree.line(pointer);
         return new PlanException(source + (line > 0 ? " line " + line : "") + ": " + message);
     }

@@ -25,6 +25,9 @@ final class FileTail {
     private final LineSplitter lines;
     private final Object wakeUp = new Object();
     private volatile boolean finishing;
+    /** Bytes handed to the line splitter so far; guarded by {@link #wakeUp}. */
+    private long passedOn;
+    private boolean ended;
 
     /**
      * @param file     the file the program writes to (it exists already)
@@ -51,6 +54,10 @@ final class FileTail {
                 int n = in.read(buffer);
                 if (n > 0) {
                     lines.accept(buffer, n);
+                    synchronized (wakeUp) {
+                        passedOn += n;
+                        wakeUp.notifyAll();
+                    }
                     pause = FIRST_PAUSE_MILLIS;
                 } else if (last) {
                     break;
@@ -63,6 +70,38 @@ final class FileTail {
             throw new UncheckedIOException("cannot read the output file " + file + ": " + e.getMessage(), e);
         } finally {
             lines.end();
+            synchronized (wakeUp) {
+                ended = true;
+                wakeUp.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until everything the file holds now has been read and its whole lines passed on, or until
+     * {@code deadlineNanos} ({@link System#nanoTime()}); wakes the follower so it reads at once.
+     */
+    void catchUp(long deadlineNanos) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            return; // the program's output is over and its file deleted: nothing to wait for
+        }
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+            while (passedOn < size && !ended) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    wakeUp.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

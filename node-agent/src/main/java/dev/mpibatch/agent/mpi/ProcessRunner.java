@@ -40,6 +40,10 @@ public final class ProcessRunner {
     private final Path spoolDir;
     private final Map<String, String> env;
     private final OutputSink sink;
+    private static final long SECOND_NANOS = 1_000_000_000L;
+    private final PausableClock clock = new PausableClock();
+    /** The running program's stdout and stderr followers; empty when none runs. */
+    private volatile List<FileTail> tails = List.of();
 
     /**
      * @param spoolDir a private directory that holds the running program's output until it has been read
@@ -54,13 +58,21 @@ public final class ProcessRunner {
 
     /** Runs {@code command} to the end, or kills it (and its children) after {@code timeout} unless that is zero. */
     public int run(List<String> command, Duration timeout) {
+        return run(command, timeout, Cancellation.never());
+    }
+
+    /**
+     * Runs {@code command} to the end, or kills it (and its children) after {@code timeout} unless that is zero, or
+     * when {@code cancellation} is cancelled (then the exit code is the killed program's, 143 for mpirun).
+     */
+    public int run(List<String> command, Duration timeout, Cancellation cancellation) {
         List<Path> files = new ArrayList<>();
         try {
             Files.createDirectories(spoolDir);
             for (String suffix : List.of(".out", ".err", ".launcher")) {
                 files.add(Files.createTempFile(spoolDir, "output-", suffix));
             }
-            return run(command, timeout, files.get(0), files.get(1), files.get(2));
+            return run(command, timeout, cancellation, files.get(0), files.get(1), files.get(2));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot make the output files of " + command.get(0) + " in "
                     + spoolDir + ": " + e.getMessage(), e);
@@ -73,8 +85,9 @@ public final class ProcessRunner {
      * @param launcherFile where the MPI launcher's daemons print, apart from the ranks' output (see
      *                     {@link ClusterFiles#launcherSsh()}): passed on as standard error
      */
-    private int run(List<String> command, Duration timeout, Path outFile, Path errFile, Path launcherFile) {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+    private int run(List<String> command, Duration timeout, Cancellation cancellation, Path outFile, Path errFile,
+                    Path launcherFile) {
+        ProcessBuilder builder = new ProcessBuilder(DeathSignal.wrap(command)).directory(workDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(outFile.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(errFile.toFile()));
@@ -96,9 +109,16 @@ public final class ProcessRunner {
         Thread out = follow(outTail, command.get(0) + "-stdout");
         Thread err = follow(errTail, command.get(0) + "-stderr");
         Thread launcher = follow(launcherTail, command.get(0) + "-launcher");
+        tails = List.of(outTail, errTail);
+        Runnable stop = () -> kill(process);
+        // The agent stopped by SIGTERM (Batch stopping the job, Ctrl-C on a local cluster) skips everything but its
+        // shutdown hooks: stop the program from one, so that no mpirun outlives its agent.
+        Thread hook = new Thread(stop, "stop-" + command.get(0));
+        Runtime.getRuntime().addShutdownHook(hook);
+        cancellation.onCancel(stop);
         int code;
         try {
-            boolean finished = timeout.isZero() ? waitFor(process) : process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            boolean finished = timeout.isZero() ? waitFor(process) : waitFor(process, timeout);
             if (finished) {
                 code = process.exitValue();
             } else {
@@ -110,6 +130,9 @@ public final class ProcessRunner {
             kill(process);
             Thread.currentThread().interrupt();
             code = TIMED_OUT;
+        } finally {
+            cancellation.forget(stop);
+            removeHook(hook);
         }
         // Whatever the program wrote is in the files now; background processes it left behind are not waited for.
         outTail.finish();
@@ -118,8 +141,28 @@ public final class ProcessRunner {
         join(out);
         join(err);
         join(launcher);
+        tails = List.of();
         sink.end();
         return code;
+    }
+
+    /**
+     * Waits (at most {@code max}) until every whole line the running program has written so far has been passed on,
+     * so that output another program prints next comes after it, as it happened.
+     */
+    public void catchUp(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        for (FileTail tail : tails) {
+            tail.catchUp(deadline);
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down: the hook runs (or ran) and stops the program.
+        }
     }
 
     private static void join(Thread thread) {
@@ -149,6 +192,57 @@ public final class ProcessRunner {
     private static boolean waitFor(Process process) throws InterruptedException {
         process.waitFor();
         return true;
+    }
+
+    /** Waits until the program ends or has run {@code timeout}, not counting the time its clock was paused. */
+    private boolean waitFor(Process process, Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        while (true) {
+            long left = timeout.toNanos() - clock.ran(start);
+            if (left <= 0) {
+                return !process.isAlive();
+            }
+            if (process.waitFor(Math.min(left, SECOND_NANOS), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Stops counting the running program's time against its timeout, until {@link #resumeClock()}: the time a step it
+     * asked for runs is that step's, bounded by its own timeout.
+     */
+    public void pauseClock() {
+        clock.pause();
+    }
+
+    /** Counts the running program's time again. */
+    public void resumeClock() {
+        clock.resume();
+    }
+
+    /** Time that counts against a program's timeout: all of it but what was paused. */
+    private static final class PausableClock {
+        private long pausedNanos;
+        private long pausedSince = -1;
+
+        synchronized void pause() {
+            if (pausedSince < 0) {
+                pausedSince = System.nanoTime();
+            }
+        }
+
+        synchronized void resume() {
+            if (pausedSince >= 0) {
+                pausedNanos += System.nanoTime() - pausedSince;
+                pausedSince = -1;
+            }
+        }
+
+        synchronized long ran(long start) {
+            long now = System.nanoTime();
+            return now - start - pausedNanos - (pausedSince >= 0 ? now - pausedSince : 0);
+        }
     }
 
     /** Kills the process and everything it started: mpirun leaves daemons otherwise. */

@@ -28,11 +28,12 @@ import dev.mpibatch.plan.Step;
 public final class StepEnvironment {
     /**
      * Variables of the node's environment that programs keep: where programs and libraries are (an image's
-     * {@code ENV PATH=...} would otherwise be lost on other nodes, whose ranks start from an ssh session), who runs
+     * {@code ENV PATH=...} would otherwise be lost on other nodes, whose ranks start from an ssh session; the agent's
+     * entrypoint puts mpi-batch-node and the mpi_batch module first in PATH and PYTHONPATH), who runs
      * them, the locale (the agent's entrypoint sets {@code LC_ALL=C.UTF-8} when the locale is not UTF-8), the time
      * zone, and the region AWS SDKs should use.
      */
-    public static final List<String> FROM_NODE = List.of("PATH", "LD_LIBRARY_PATH", "HOME", "USER", "LOGNAME",
+    public static final List<String> FROM_NODE = List.of("PATH", "LD_LIBRARY_PATH", "PYTHONPATH", "HOME", "USER", "LOGNAME",
             "SHELL", "LANG", "LC_ALL", "TZ", "AWS_REGION", "AWS_DEFAULT_REGION");
     /**
      * Prefixes of variables an MPI launcher hands to its ranks by itself: Open MPI takes {@code OMPI_*} from its

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,9 +16,16 @@ import dev.mpibatch.agent.ssh.Broadcaster;
 import dev.mpibatch.plan.JobEnvironment;
 import dev.mpibatch.plan.Step;
 
-/** Runs the plan's steps in order on the main node; the first failure stops the plan and gives its exit code. */
+/**
+ * Runs the plan's steps in order on the main node; the first failure stops the plan and gives its exit code.
+ * While an {@code sh} step runs, its programs may ask for more steps ({@link StepRequests}): each runs here as the
+ * plan's steps do (same commands, output, log lines and timeout), numbered after it ({@code 2.1}, {@code 2.2}), and
+ * its exit code goes back to the program that asked, which decides what follows.
+ */
 public final class StepRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
+    /** How long a requested step waits for the output its caller printed before it to be passed on. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(1);
 
     private final Path workDir;
     private final Path spoolDir;
@@ -27,6 +35,11 @@ public final class StepRunner {
     private final Broadcaster broadcaster;
     private final Duration stepTimeout;
     private final OutputSink sink;
+    private StepRequests requests;
+    /** The plan step running now, when it runs a program. */
+    private volatile ProcessRunner current;
+    /** What the running plan step's environment got from {@link #requests}. */
+    private volatile Map<String, String> requestEnv = Map.of();
 
     /**
      * @param spoolDir    a private directory for the running program's output (see {@link ProcessRunner})
@@ -46,12 +59,17 @@ public final class StepRunner {
         this.stepTimeout = stepTimeout;
     }
 
+    /** Takes steps from the programs of the plan's {@code sh} steps through {@code stepRequests}; call before {@link #run}. */
+    public void acceptRequests(StepRequests stepRequests) {
+        this.requests = stepRequests;
+    }
+
     /** Runs {@code steps}; returns 0, or the exit code of the first step that failed. */
     public int run(List<Step> steps) {
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
             long start = System.nanoTime();
-            int code = run(step, i + 1, steps.size());
+            int code = runPlanStep(step, i + 1, steps.size());
             long millis = (System.nanoTime() - start) / 1_000_000;
             if (code != 0) {
                 LOG.error("step {}/{} ({}) failed with exit code {} after {} ms: stopping the plan", i + 1,
@@ -63,20 +81,80 @@ public final class StepRunner {
         return 0;
     }
 
-    private int run(Step step, int number, int total) {
+    private int runPlanStep(Step step, int number, int total) {
+        if (!(step instanceof Step.Sh) || requests == null) {
+            return run(step, number + "/" + total, Map.of(), Cancellation.never(), true);
+        }
+        Map<String, String> extra = requests.open(number, this::runRequested);
+        requestEnv = extra;
+        try {
+            return run(step, number + "/" + total, extra, Cancellation.never(), true);
+        } finally {
+            requests.end();
+            requestEnv = Map.of();
+        }
+    }
+
+    /**
+     * Runs a step that a program of the running {@code sh} step asked for, as the plan's steps run; its failure is
+     * the caller's to handle, so the plan goes on. Output the caller printed before asking comes first. A requested
+     * {@code sh} step finds the way in too, and is told that one step runs at a time if it asks.
+     */
+    private int runRequested(Step step, String label, Cancellation cancellation) {
+        ProcessRunner caller = current;
+        if (caller != null) {
+            caller.catchUp(CATCH_UP);
+            // Each step has its own timeout, as if the job file listed it: the caller's runs while it does not wait.
+            caller.pauseClock();
+        }
+        long start = System.nanoTime();
+        int code;
+        try {
+            code = run(step, label, step instanceof Step.Sh ? requestEnv : Map.of(), cancellation, false);
+        } finally {
+            if (caller != null) {
+                caller.resumeClock();
+            }
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (cancellation.reason().isPresent()) {
+            LOG.warn("step {} ({}) stopped after {} ms: {}", label, step.type(), millis, cancellation.reason().get());
+        } else if (code != 0) {
+            LOG.error("step {} ({}) failed with exit code {} after {} ms", label, step.type(), code, millis);
+        } else {
+            LOG.info("step {} ({}) done in {} ms", label, step.type(), millis);
+        }
+        return code;
+    }
+
+    private int run(Step step, String label, Map<String, String> extraEnv, Cancellation cancellation, boolean planStep) {
         if (step instanceof Step.Broadcast broadcast) {
-            LOG.info("step {}/{} broadcast: {}", number, total, LogText.escapeAll(broadcast.paths()));
+            LOG.info("step {} broadcast: {}", label, LogText.escapeAll(broadcast.paths()));
             return broadcast(broadcast);
         }
         Map<String, String> stepEnv = JobEnvironment.merge(env, step.env());
+        if (!extraEnv.isEmpty()) {
+            stepEnv = new HashMap<>(stepEnv);
+            stepEnv.putAll(extraEnv);
+        }
         List<String> command = command(step, stepEnv);
-        LOG.info("step {}/{} {}: {}", number, total, step.type(), LogText.escapeAll(command));
+        LOG.info("step {} {}: {}", label, step.type(), LogText.escapeAll(command));
         if (!step.env().isEmpty()) {
             // Names only: values may be secrets.
-            LOG.info("step {}/{} env: {}", number, total, LogText.escapeAll(List.copyOf(step.env().keySet())));
+            LOG.info("step {} env: {}", label, LogText.escapeAll(List.copyOf(step.env().keySet())));
         }
         OutputSink output = step instanceof Step.Mpi mpi ? driver.output(mpi, cluster, sink) : sink;
-        return new ProcessRunner(workDir, spoolDir, stepEnv, output).run(command, stepTimeout);
+        ProcessRunner runner = new ProcessRunner(workDir, spoolDir, stepEnv, output);
+        if (planStep) {
+            current = runner;
+        }
+        try {
+            return runner.run(command, stepTimeout, cancellation);
+        } finally {
+            if (planStep) {
+                current = null;
+            }
+        }
     }
 
     /** The argv of a step that runs a program, with the job's environment. */
